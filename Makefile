@@ -1,0 +1,40 @@
+# The two commands of the README:
+#   make        set up .venv from the lock file and clean the sample corpus (data/raw -> data/clean)
+#   make test   run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: all setup run test lock clean-output
+
+all: run
+
+setup: $(STAMP)
+
+# Reinstall whenever the lock or the project metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m flows.clean --source data/raw --dest data/clean
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+# Re-resolve the pinned set from pyproject.toml's ranges (needs the package index).
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check ".[test]" "setuptools>=68" wheel
+	.lock-venv/bin/pip freeze --exclude-editable --all | grep -v '^clean-corpus' | grep -v '^pip==' > requirements.lock
+	rm -rf .lock-venv
+
+clean-output:
+	rm -rf data/clean

@@ -1,0 +1,96 @@
+"""Clean one batch of raw documents into rows of the three tables, and count what was done.
+
+No Prefect and no I/O here: the task in `flows/clean.py` calls `clean_batch`, then validates
+and writes the result. Each document lands in exactly one of `documents` and `rejected`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import pyarrow as pa
+
+from flows import tables
+from flows.inputs import RawDocument
+from transforms.boilerplate import RuleSet
+from transforms.document import clean_text
+
+
+@dataclass
+class Counts:
+    """What a batch (or a whole run) did; adds up across batches."""
+
+    documents_in: int = 0
+    clean: int = 0
+    rejected: Counter = field(default_factory=Counter)  # by reason
+    lines_removed: Counter = field(default_factory=Counter)  # by rule
+    languages: Counter = field(default_factory=Counter)
+    chars_raw: int = 0
+    chars_clean: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.documents_in += other.documents_in
+        self.clean += other.clean
+        self.rejected.update(other.rejected)
+        self.lines_removed.update(other.lines_removed)
+        self.languages.update(other.languages)
+        self.chars_raw += other.chars_raw
+        self.chars_clean += other.chars_clean
+
+
+@dataclass
+class CleanBatch:
+    tables: dict[str, pa.Table]
+    counts: Counts
+
+
+def clean_batch(docs: Sequence[RawDocument], rules: RuleSet) -> CleanBatch:
+    rows: dict[str, list[dict]] = {name: [] for name in tables.TABLES}
+    counts = Counts(documents_in=len(docs))
+    for doc in docs:
+        _clean_one(doc, rules, rows, counts)
+    return CleanBatch({name: tables.to_table(name, rows[name]) for name in tables.TABLES}, counts)
+
+
+def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], counts: Counts) -> None:
+    if doc.reason is None and not (doc.text or "").strip():
+        doc = _rejected_as(doc, "empty", "no text: the document is empty or white space only")
+    if doc.reason is not None:
+        rows["rejected"].append(_rejected_row(doc))
+        counts.rejected[doc.reason] += 1
+        return
+    cleaned = clean_text(doc.text, rules)
+    for removal in cleaned.removals:
+        rows["removed_lines"].append({"doc_id": doc.doc_id, "line": removal.line, "text": removal.text, "rule": removal.rule})
+        counts.lines_removed[removal.rule] += 1
+    counts.chars_raw += len(doc.text)
+    if not cleaned.text:
+        rules_hit = ", ".join(sorted({r.rule for r in cleaned.removals}))
+        detail = f"all {len(cleaned.removals)} non-blank lines were boilerplate ({rules_hit})"
+        rows["rejected"].append(_rejected_row(_rejected_as(doc, "no_content", detail)))
+        counts.rejected["no_content"] += 1
+        return
+    rows["documents"].append({
+        "doc_id": doc.doc_id, "source": doc.source, "record": doc.record, "part": doc.part,
+        "input_id": doc.input_id, "url": doc.url, "text": cleaned.text,
+        "language": cleaned.language, "language_score": cleaned.language_score,
+        "chars_raw": len(doc.text), "chars_clean": len(cleaned.text),
+        "lines_removed": len(cleaned.removals), "encoding": doc.encoding,
+    })
+    counts.clean += 1
+    counts.chars_clean += len(cleaned.text)
+    counts.languages[cleaned.language] += 1
+
+
+def _rejected_as(doc: RawDocument, reason: str, detail: str) -> RawDocument:
+    return replace(doc, reason=reason, detail=f"{doc.source}: {detail}")
+
+
+def _rejected_row(doc: RawDocument) -> dict:
+    return {
+        "doc_id": doc.doc_id, "source": doc.source, "record": doc.record, "part": doc.part,
+        "reason": doc.reason, "detail": doc.detail, "encoding": doc.encoding,
+        "text": doc.text, "original": doc.original,
+    }

@@ -1,0 +1,109 @@
+"""The `clean` flow: Prefect orchestration around `flows.run`, plus an in-process command line.
+
+    python -m flows.clean --source data/raw --dest data/clean
+
+runs the same pipeline in this process with no Prefect server; the deployment `clean/corpus`
+(prefect.yaml) runs `clean` under a worker. Each Prefect task cleans one batch of documents,
+never one document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import multiprocessing
+import sys
+from collections.abc import Sequence
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.run import RunFailed, RunSummary, run
+from flows.stage import BatchReport, Settings, stage_batch
+
+
+@task(name="clean-batch", task_run_name="clean-batch-{batch_no}", retries=2, retry_delay_seconds=5,
+      cache_policy=NO_CACHE)
+def clean_batch_task(batch_no: int, docs: list, settings: Settings) -> BatchReport:
+    """Clean, validate and stage one batch (see flows/stage.py)."""
+    return stage_batch(batch_no, docs, settings)
+
+
+@flow(name="clean", description="Clean raw news text into validated, language-tagged Parquet tables.")
+def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 500,
+          rules: list[str] | None = None, disable_rules: list[str] | None = None) -> dict:
+    """Clean every input under `source` into `dest`/{documents,removed_lines,rejected}.
+
+    `rules`: extra rule-pack folders, read after the built-in packs (a rule of the same name
+    replaces the built-in one); `disable_rules`: rule names or patterns such as "video.*".
+    """
+    logger = get_run_logger()
+    try:
+        summary = run(source, dest, submit=clean_batch_task.submit, log=logger.info, batch_size=batch_size,
+                      rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or ())
+    except RunFailed as exc:
+        logger.error(str(exc))
+        raise
+    logger.info(summary.render())
+    create_table_artifact(key="clean-corpus-counts", table=_artifact_rows(summary),
+                          description=f"Counts of the clean run {source} -> {dest}")
+    return summary.as_dict()
+
+
+def _rules_dirs(extra: Sequence[str] | None) -> list[str]:
+    """The built-in packs first, then the user's folders, so theirs can override."""
+    if not extra:
+        return []
+    from transforms.boilerplate import DEFAULT_RULES_DIR
+    return [str(DEFAULT_RULES_DIR), *extra]
+
+
+def _artifact_rows(summary: RunSummary) -> list[dict]:
+    d = summary.as_dict()
+    rows = [{"metric": k, "value": d[k]} for k in ("files", "batches", "documents_in", "clean", "rejected", "lines_removed")]
+    rows += [{"metric": f"rejected: {k}", "value": v} for k, v in d["rejected_by_reason"].items()]
+    rows += [{"metric": f"language: {k}", "value": v} for k, v in d["languages"].items()]
+    return rows
+
+
+def _local_submit(workers: int):
+    """Run batches here (workers=1) or in a pool of worker processes."""
+    if workers <= 1:
+        def submit(batch_no, docs, settings):
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            future.set_result(stage_batch(batch_no, docs, settings))
+            return future
+        return submit, None
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return (lambda batch_no, docs, settings: pool.submit(stage_batch, batch_no, docs, settings)), pool
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.clean", description=__doc__.split("\n")[0])
+    parser.add_argument("--source", default="data/raw", help="folder of raw inputs (default: data/raw)")
+    parser.add_argument("--dest", default="data/clean", help="folder for the output tables (default: data/clean)")
+    parser.add_argument("--batch-size", type=int, default=500, help="documents per batch (default: 500)")
+    parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule-pack folder (repeatable)")
+    parser.add_argument("--disable-rule", action="append", default=[], metavar="NAME",
+                        help="switch a rule off by name or pattern, e.g. 'video.*' (repeatable)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1, in this process)")
+    args = parser.parse_args(argv)
+
+    submit, pool = _local_submit(args.workers)
+    try:
+        summary = run(args.source, args.dest, submit=submit, log=lambda m: print(m, file=sys.stderr, flush=True),
+                      batch_size=args.batch_size, rules_dirs=_rules_dirs(args.rules),
+                      disabled_rules=args.disable_rule, max_in_flight=max(2, 2 * args.workers))
+    except RunFailed as exc:
+        print(f"clean: FAILED: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    print(summary.render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

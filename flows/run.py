@@ -1,0 +1,129 @@
+"""One run of the pipeline: discover, clean in batches, validate, publish.
+
+The loop is the same whichever engine runs the batches: the Prefect flow hands in its task's
+`submit`, the in-process CLI a local one. Documents stream from the inputs into batches, and at
+most `max_in_flight` batches are pending at once, so memory stays bounded however large the
+corpus is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from expectations.gate import build_data_docs
+from flows import tables
+from flows.batch import Counts
+from flows.inputs import batched, discover, read_documents
+from flows.stage import BatchReport, Settings
+
+Submit = Callable[[int, list, Settings], object]  # returns a future with .result()
+Log = Callable[[str], None]
+
+
+class RunFailed(RuntimeError):
+    """The run could not complete; the message says what happened and what to do."""
+
+
+@dataclass
+class RunSummary:
+    source: str
+    dest: str
+    files: int
+    batches: int = 0
+    counts: Counts = field(default_factory=Counts)
+    seconds: float = 0.0
+    data_docs: str = ""
+
+    def as_dict(self) -> dict:
+        c = self.counts
+        return {
+            "source": self.source, "dest": self.dest, "files": self.files, "batches": self.batches,
+            "documents_in": c.documents_in, "clean": c.clean, "rejected": sum(c.rejected.values()),
+            "rejected_by_reason": dict(sorted(c.rejected.items())),
+            "lines_removed": sum(c.lines_removed.values()),
+            "lines_removed_by_rule": dict(c.lines_removed.most_common()),
+            "languages": dict(c.languages.most_common()),
+            "chars_raw": c.chars_raw, "chars_clean": c.chars_clean,
+            "seconds": round(self.seconds, 2), "data_docs": self.data_docs,
+        }
+
+    def render(self) -> str:
+        d = self.as_dict()
+        reasons = ", ".join(f"{k} {v}" for k, v in d["rejected_by_reason"].items()) or "none"
+        languages = ", ".join(f"{k} {v}" for k, v in d["languages"].items()) or "none"
+        rules = ", ".join(f"{k} {v}" for k, v in list(d["lines_removed_by_rule"].items())[:5]) or "none"
+        return "\n".join([
+            f"clean: {d['documents_in']} documents in from {d['files']} files in {d['seconds']} s",
+            f"  clean          {d['clean']}  -> {self.dest}/documents/",
+            f"  rejected       {d['rejected']}  ({reasons})  -> {self.dest}/rejected/",
+            f"  lines removed  {d['lines_removed']}  (top rules: {rules})  -> {self.dest}/removed_lines/",
+            f"  languages      {languages}",
+            f"  data docs      {d['data_docs']}",
+        ])
+
+
+def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch_size: int = 500,
+        rules_dirs: Sequence[str] = (), disabled_rules: Sequence[str] = (), max_in_flight: int = 4) -> RunSummary:
+    """Clean everything under `source` into the tables under `dest` (see flows/tables.py)."""
+    source, dest = Path(source), Path(dest)
+    if not source.is_dir():
+        raise RunFailed(f"source folder {source} does not exist or is not a folder: check the source parameter")
+    if batch_size < 1:
+        raise RunFailed(f"batch_size must be at least 1, not {batch_size}")
+    started = time.monotonic()
+    files = discover(source)
+    summary = RunSummary(str(source), str(dest), len(files))
+    log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
+    staging = dest / ".staging" / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    settings = Settings(str(staging), tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
+
+    reports: list[BatchReport] = []
+    pending: deque = deque()
+
+    def collect() -> None:
+        report = pending.popleft().result()
+        reports.append(report)
+        summary.counts.add(report.counts)
+        rate = summary.counts.documents_in / max(time.monotonic() - started, 1e-9)
+        log(f"clean: {report.name} done, {summary.counts.documents_in} documents so far "
+            f"({summary.counts.clean} clean, {sum(summary.counts.rejected.values())} rejected), {rate:.0f} docs/s")
+
+    for batch_no, docs in enumerate(batched(read_documents(source, files), batch_size), start=1):
+        pending.append(submit(batch_no, docs, settings))
+        while len(pending) >= max_in_flight:
+            collect()
+    while pending:
+        collect()
+    summary.batches = len(reports)
+
+    summary.data_docs = str(_data_docs(reports, dest))
+    failures = [f"{r.name}: {f}" for r in reports if not r.passed for f in r.failures]
+    if failures:
+        raise RunFailed(
+            f"validation failed, nothing was published. Failed expectations:\n  " + "\n  ".join(failures)
+            + f"\nInspect the failed batches in {staging / 'failed'} and the report in {summary.data_docs}; "
+            "fix the rules or the suite (expectations/*.json), then run again.")
+    tables.publish(staging / "tables", dest, staging / "replaced")
+    shutil.rmtree(staging, ignore_errors=True)
+    _remove_if_empty(staging.parent)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _data_docs(reports: list[BatchReport], dest: Path) -> Path:
+    folder = dest / "data_docs"
+    shutil.rmtree(folder, ignore_errors=True)
+    return build_data_docs([(r.name, result) for r in reports for result in r.results], folder)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # another run's staging is still there

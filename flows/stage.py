@@ -1,0 +1,65 @@
+"""The unit of work behind one Prefect task: clean a batch, validate it, write it to staging.
+
+Kept free of Prefect so that the in-process CLI and the Prefect task run the very same code.
+A batch that passes its suites is written under `<staging>/tables/`; one that fails goes to
+`<staging>/failed/batch-NNNNNN/` with its GX results beside it, for inspection, and is never
+published.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from expectations.gate import validate
+from flows import tables
+from flows.batch import Counts, clean_batch
+from flows.inputs import RawDocument
+from transforms.boilerplate import RuleSet, load_rules
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a batch needs besides its documents; small and picklable."""
+
+    staging: str
+    rules_dirs: tuple[str, ...] = ()
+    disabled_rules: tuple[str, ...] = ()
+
+
+@dataclass
+class BatchReport:
+    batch_no: int
+    counts: Counts
+    passed: bool
+    failures: list[str] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)  # GX results, for Data Docs
+
+    @property
+    def name(self) -> str:
+        return f"batch-{self.batch_no:06d}"
+
+
+@functools.lru_cache(maxsize=8)
+def rules_for(rules_dirs: tuple[str, ...], disabled: tuple[str, ...]) -> RuleSet:
+    """Rule packs are loaded once per process, not once per batch."""
+    return load_rules([Path(d) for d in rules_dirs] or None, disabled)
+
+
+def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
+    cleaned = clean_batch(docs, rules_for(settings.rules_dirs, settings.disabled_rules))
+    outcomes = [validate(name, table) for name, table in cleaned.tables.items()]
+    passed = all(o.success for o in outcomes)
+    report = BatchReport(batch_no, cleaned.counts, passed,
+                         [f for o in outcomes for f in o.failures], [o.result for o in outcomes])
+    staging = Path(settings.staging)
+    if passed:
+        tables.write_batch(cleaned.tables, staging / "tables", batch_no)
+    else:
+        failed = staging / "failed" / report.name
+        tables.write_batch(cleaned.tables, failed, batch_no)
+        (failed / "validation.json").write_text(json.dumps(report.results, indent=1, default=str), encoding="utf-8")
+    return report

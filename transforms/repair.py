@@ -1,0 +1,38 @@
+"""Encoding repair with ftfy, in one deliberate configuration.
+
+What it changes (ftfy's defaults, kept on purpose):
+- mojibake: UTF-8 text that was decoded as cp1252, latin-1, MacRoman, cp1251... ("Ã©" -> "é",
+  "â€™" -> "’"), including partly lossy or inconsistent sequences;
+- HTML entities ("&amp;", "&nbsp;") unless the line holds a literal "<" (then it is markup and
+  entities are left as they are);
+- C1 control characters read as their cp1252 meaning, terminal escapes and other control
+  characters removed, lone surrogates repaired, Latin ligatures ("ﬁ") split, NFC normalisation.
+
+What it leaves alone (ftfy defaults switched off):
+- curly quotes and apostrophes (`uncurl_quotes`): they are the text's own punctuation;
+- full-width characters (`fix_character_width`): Chinese and Japanese text uses full-width
+  punctuation ("，" "。") on purpose;
+- line breaks (`fix_line_breaks`): the caller has already split the text into lines and counts
+  them, so that every removal can be reported with its line number in the decoded document.
+  Unicode line and paragraph separators inside a line are turned into spaces later, by
+  `transforms.whitespace`.
+
+ftfy works line by line internally, so repairing a whole document at once gives the same result
+as repairing each line, and keeps the line count.
+"""
+
+from __future__ import annotations
+
+import ftfy
+
+CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_line_breaks=False,
+    explain=False,
+)
+
+
+def repair(text: str) -> str:
+    """Repair mojibake, entities and control characters in `text` (see module docstring)."""
+    return ftfy.fix_text(text, CONFIG)

@@ -1,0 +1,45 @@
+"""White-space normalisation that keeps the document's paragraph structure.
+
+- Within a line: every run of white space (tabs, no-break spaces, Unicode line and paragraph
+  separators, ideographic spaces) becomes one ASCII space, and the line is stripped. This also
+  removes the leading space Multi-News puts at the start of each line ("NEWLINE_CHAR Police
+  said...").
+- Zero-width spaces and stray byte-order marks are dropped; zero-width joiners and non-joiners
+  are kept, because Persian, Kurdish and Indic scripts need them to spell words.
+- Between lines: a single newline stays a single newline, any run of blank lines becomes one
+  blank line (a paragraph break), and blank lines at the start and the end are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]+")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR: the line numbers a text editor would show."""
+    return _NEWLINES.sub("\n", text).split("\n")
+
+
+def normalize_line(line: str) -> str:
+    """Fold all white space in `line` to single spaces and strip it."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def join_paragraphs(lines: Iterable[str]) -> str:
+    """Join normalised lines, keeping single newlines and collapsing blank runs to one."""
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line)
+    return "\n".join(out)
