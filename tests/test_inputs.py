@@ -1,0 +1,86 @@
+"""Reading the three input formats into raw documents, and rejecting what cannot be read."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from flows.inputs import discover, read_documents
+
+
+def _docs(root: Path) -> list:
+    return list(read_documents(root))
+
+
+def test_discovers_the_three_formats_recursively_and_ignores_other_files(tmp_path):
+    """Inputs are chosen by file name, in any subfolder, in a stable order."""
+    for rel in ("b/x.txt", "a/y.jsonl", "a/z.jsonl.gz", "c/m.src", "notes.md", "a/data.json"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"")
+    found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)]
+    assert found == ["a/y.jsonl", "a/z.jsonl.gz", "b/x.txt", "c/m.src"]
+
+
+def test_txt_is_one_document_with_its_encoding(tmp_path):
+    """A legacy-encoded file is decoded and says which encoding was used."""
+    (tmp_path / "ru.txt").write_bytes("Министр заявил, что переговоры продолжатся на следующей неделе.".encode("cp1251"))
+    (doc,) = _docs(tmp_path)
+    assert (doc.source, doc.record, doc.part, doc.encoding) == ("ru.txt", 0, 0, "cp1251")
+    assert doc.text.startswith("Министр") and doc.reason is None
+
+
+def test_jsonl_keeps_id_and_url_and_rejects_bad_lines_by_name(tmp_path):
+    """Good records survive bad ones beside them; each bad one is named with file and line."""
+    lines = [
+        json.dumps({"id": "a", "url": "https://example.org/a", "text": "first"}),
+        "",  # blank lines are not documents, but still count as lines
+        "{not json",
+        json.dumps({"id": 7, "text": "second"}),
+        json.dumps({"text": 42}),
+        json.dumps({"title": "no text"}),
+        json.dumps(["a", "list"]),
+    ]
+    (tmp_path / "d.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = _docs(tmp_path)
+    assert [(d.record, d.reason) for d in docs] == [
+        (0, None), (2, "bad_record"), (3, None), (4, "bad_record"), (5, "bad_record"), (6, "bad_record")]
+    assert (docs[0].input_id, docs[0].url, docs[2].input_id) == ("a", "https://example.org/a", "7")
+    assert docs[1].detail.startswith("d.jsonl:3:") and docs[1].original == b"{not json"
+    assert "is a int" in docs[3].detail and "no string field 'text'" in docs[4].detail
+
+
+def test_truncated_gzip_keeps_the_good_records_and_rejects_the_rest(tmp_path):
+    """A broken compressed stream rejects what could not be read, not the whole file."""
+    payload = b"".join(json.dumps({"text": f"record {i} " * 50}).encode() + b"\n" for i in range(200))
+    data = gzip.compress(payload)
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    docs = _docs(tmp_path)
+    good = [d for d in docs if d.reason is None]
+    assert good and docs[-1].reason == "unreadable" and "cut.jsonl.gz" in docs[-1].detail
+    assert docs[-1].record == good[-1].record + 1 and len(docs) == len(good) + 1
+
+
+def test_multinews_src_splits_examples_into_parts_and_restores_newlines(tmp_path):
+    """'|||||' separates documents, NEWLINE_CHAR is a newline; record and part locate each."""
+    line0 = "First doc line one.NEWLINE_CHARNEWLINE_CHAR Line two. ||||| Second doc."
+    (tmp_path / "m.src").write_text(line0 + "\nThird doc alone.\n", encoding="utf-8")
+    docs = _docs(tmp_path)
+    assert [(d.record, d.part) for d in docs] == [(0, 0), (0, 1), (1, 0)]
+    assert docs[0].text == "First doc line one.\n\n Line two. "
+    assert docs[1].original == " Second doc.".encode()
+
+
+def test_doc_ids_are_stable_and_unique(corpus):
+    """The same input gives the same ids on every run; no two documents share one."""
+    first = [d.doc_id for d in _docs(corpus)]
+    assert first == [d.doc_id for d in _docs(corpus)]
+    assert len(set(first)) == len(first)
+
+
+def test_undecodable_and_binary_files_are_rejected_with_their_bytes(tmp_path):
+    """A PNG named .txt is not text: rejected, original bytes kept, nothing raised."""
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    (tmp_path / "image.txt").write_bytes(png)
+    (doc,) = _docs(tmp_path)
+    assert doc.reason in {"binary", "undecodable"} and doc.original == png and "image.txt" in doc.detail
