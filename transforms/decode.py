@@ -5,10 +5,14 @@ Order of evidence, strongest first:
 1. A byte-order mark decides (UTF-8, UTF-16, UTF-32): a BOM is an explicit declaration.
 2. Strict UTF-8: valid multi-byte UTF-8 almost never happens by accident, so if the bytes
    decode, they are UTF-8.
-3. Otherwise a legacy single- or double-byte encoding detected by charset-normalizer, limited
+3. UTF-16 without a BOM, recognised by its zero bytes: ASCII-range text in UTF-16 has a zero
+   in every other byte, which strict UTF-8 would otherwise accept as control characters.
+4. Otherwise a legacy single- or double-byte encoding detected by charset-normalizer, limited
    to the encodings news sites actually used (`LEGACY`). Short texts often decode equally well
-   in several code pages; ties go to the first in `LEGACY`'s order, which puts cp1252 first as
-   browsers do (WHATWG treats latin-1 labels as windows-1252).
+   in several code pages, so candidates are ranked by how garbled they look, then by how much
+   they read like a language, and remaining ties go to the first in `LEGACY`'s order, which
+   puts cp1252 first as browsers do (WHATWG treats latin-1 labels as windows-1252). Known
+   limit: a short Hebrew cp1255 text scores like Cyrillic gibberish and is read as cp1251.
 
 Text that is none of these is not text: `DecodeError`, and the caller rejects the document.
 """
@@ -28,12 +32,17 @@ BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's.
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# Preference order for ties, most common on the web first.
+# Preference order for ties, most common on the web first. Mac Roman is left out on purpose:
+# it is rare in news files, and any cp1252 text with "€" or "–" reads as clean Mac Roman
+# ("Ä120", "ñ"). (ftfy still repairs Mac Roman *mojibake* inside decoded text.)
 LEGACY = (
     "cp1252", "cp1251", "cp1256", "cp1250", "cp1254", "cp1253", "cp1255", "cp1257",
-    "koi8_r", "mac_roman", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr",
+    "koi8_r", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr",
     "utf_16_le", "utf_16_be",
 )
+
+# Coherence scores closer than this are a tie (charset-normalizer reports them to 0.01).
+COHERENCE_TIE = 0.01
 
 # Share of control characters (other than tab, newline, carriage return, form feed) above
 # which decoded "text" is really a binary file: images, archives, executables.
@@ -64,30 +73,56 @@ def decode_bytes(data: bytes) -> Decoded:
                 return _checked(data.decode(codec), codec)
             except UnicodeDecodeError as exc:
                 raise DecodeError("undecodable", f"has a {codec} byte-order mark but is not {codec}: {exc}") from exc
-    try:
-        return _checked(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    binary: DecodeError | None = None
+    for codec in (_bomless_utf16(data), "utf-8"):
+        if codec is None:
+            continue
+        try:
+            return _checked(data.decode(codec), codec)
+        except UnicodeDecodeError:
+            continue
+        except DecodeError as exc:  # valid bytes, but control-character soup: try the others
+            binary = exc
     codec = detect_legacy(data)
-    if codec is None:
-        raise DecodeError("undecodable", "not UTF-8 and no known legacy encoding fits")
-    return _checked(data.decode(codec), codec)
+    if codec is not None:
+        try:
+            return _checked(data.decode(codec), codec)
+        except DecodeError as exc:
+            binary = exc
+    if binary is not None:
+        raise binary
+    raise DecodeError("undecodable", "not UTF-8 and no known legacy encoding fits")
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when zero bytes sit on one side of most byte pairs."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+        return None
+    pairs = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd > 0.2 * pairs and even <= 0.01 * pairs:
+        return "utf-16-le"
+    if even > 0.2 * pairs and odd <= 0.01 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def detect_legacy(data: bytes) -> str | None:
-    """The most plausible legacy codec for `data`, or None; ties resolved by `LEGACY` order."""
-    matches = from_bytes(data, cp_isolation=list(LEGACY))
-    best = matches.best()
-    if best is None:
+    """The most plausible legacy codec for `data`, or None.
+
+    Ranked by charset-normalizer's "chaos" (how garbled the text looks, lowest first), then its
+    "coherence" (how much it reads like a known language, highest first); what is still tied
+    goes to the first in `LEGACY`'s order.
+    """
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY)))
+    if not matches:
         return None
-    tied = set()
-    for match in matches:
-        if match.chaos == best.chaos and match.coherence == best.coherence:
-            tied.update(codecs.lookup(name).name for name in match.could_be_from_charset)
-    for name in LEGACY:
-        if codecs.lookup(name).name in tied:
-            return codecs.lookup(name).name
-    return codecs.lookup(best.encoding).name
+    least_chaos = min(m.chaos for m in matches)
+    clean = [m for m in matches if m.chaos <= least_chaos]
+    most_coherent = max(m.coherence for m in clean)
+    tied = {codecs.lookup(name).name for m in clean if m.coherence >= most_coherent - COHERENCE_TIE
+            for name in m.could_be_from_charset}
+    return next(codecs.lookup(name).name for name in LEGACY if codecs.lookup(name).name in tied)
 
 
 def _checked(text: str, codec: str) -> Decoded:

@@ -18,10 +18,13 @@ What it leaves alone (ftfy defaults switched off):
   `transforms.whitespace`.
 
 ftfy works line by line internally, so repairing a whole document at once gives the same result
-as repairing each line, and keeps the line count.
+as repairing each line. The line count never changes: a line break that repair itself creates
+(an entity such as "&#10;" unescaped) becomes a space.
 """
 
 from __future__ import annotations
+
+import re
 
 import ftfy
 
@@ -35,4 +38,7 @@ CONFIG = ftfy.TextFixerConfig(
 
 def repair(text: str) -> str:
     """Repair mojibake, entities and control characters in `text` (see module docstring)."""
-    return ftfy.fix_text(text, CONFIG)
+    return "\n".join(_NEW_BREAK.sub(" ", ftfy.fix_text(line, CONFIG)) for line in text.split("\n"))
+
+
+_NEW_BREAK = re.compile(r"[\r\n]")

@@ -1,0 +1,154 @@
+"""transforms.boilerplate: rule packs, their own examples, loading, overriding and errors."""
+
+import re
+
+import pytest
+
+from transforms.boilerplate import DEFAULT_RULES_DIR, RulePackError, load_rules
+
+RULES = load_rules()
+
+def _params():
+    return [pytest.param(rule, id=rule.name) for rule in RULES.rules]
+
+
+def test_built_in_packs_are_not_empty():
+    """Guard: the parametrised tests below are vacuous if no rules load."""
+    assert len(RULES.rules) >= 20
+
+
+@pytest.mark.parametrize("rule", _params())
+def test_rule_has_examples(rule):
+    """Every rule documents itself with lines it must drop and lines it must keep."""
+    assert rule.drop and rule.keep and rule.targets
+
+
+@pytest.mark.parametrize("rule", _params())
+def test_rule_drops_its_examples(rule):
+    """Each drop example is furniture: the rule itself and the whole set remove it."""
+    missed = [line for line in rule.drop if not rule.matches(line) or RULES.match(line) is None]
+    assert missed == []
+
+
+@pytest.mark.parametrize("rule", _params())
+def test_rule_keep_examples_survive_every_rule(rule):
+    """A news sentence with the same words as furniture must survive the *whole* rule set."""
+    dropped = {line: RULES.match(line) for line in rule.keep if RULES.match(line) is not None}
+    assert dropped == {}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Shares in the carmaker fell 5% after the recall was announced.",
+        "Readers left more than 3,000 comments under the original post before it was deleted.",
+        "The video, shared thousands of times online, shows police arriving at the scene.",
+        "Copyright law in the European Union was overhauled in 2019 after years of debate.",
+        "Follow us, the protesters chanted as they marched toward the parliament building.",
+        "Download speeds in rural areas remain far below the national average.",
+        "Save the Children said the aid convoy was blocked at the border.",
+        "مشاركة المواطنين في الحملة كانت واسعة هذا العام.",
+        "Journalists often use the Wayback Machine, which is run by the Internet Archive.",
+        "Photos by residents showed the river bursting its banks",
+        "Reuters/Ipsos poll shows the governor ahead",
+    ],
+)
+def test_own_news_sentences_survive(sentence):
+    """News sentences written for this test, full of furniture words, are never removed."""
+    assert RULES.match(sentence) is None
+
+
+def test_rule_names_unique_and_well_formed():
+    """Names identify rules in removal audits and in `disabled`, so they must be unique."""
+    names = RULES.names
+    assert len(names) == len(set(names))
+    for rule in RULES.rules:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", rule.name), rule.name
+        assert rule.name.split(".")[0] == rule.family
+
+
+def test_matching_is_whole_line():
+    """Rules use fullmatch: a furniture phrase inside a longer line does not remove it."""
+    assert RULES.match("Share") is not None
+    assert RULES.match("Share prices fell") is None
+
+
+def test_disable_family_by_pattern():
+    """`disabled=['video.*']` switches off a whole family and nothing else."""
+    rules = load_rules(disabled=["video.*"])
+    assert not any(n.startswith("video.") for n in rules.names)
+    assert set(rules.names) == {n for n in RULES.names if not n.startswith("video.")}
+    assert rules.match("• 270p | 8.8MB") is None
+    assert RULES.match("• 270p | 8.8MB") == "video.size_menu"
+
+
+def test_disable_single_rule_by_name():
+    """A single rule can be switched off by its exact name."""
+    rules = load_rules(disabled=["share.copy_notice"])
+    assert "share.copy_notice" not in rules.names
+    assert len(rules.names) == len(RULES.names) - 1
+
+
+USER_PACK = '''
+family = "share"
+
+[[rules]]
+name = "buttons"
+targets = "Overridden: only the word 'Tweet'."
+pattern = 'tweet'
+drop = ["Tweet"]
+keep = ["Share"]
+
+[[rules]]
+name = "local_widget"
+targets = "A site-specific widget."
+pattern = 'clap for this story'
+drop = ["Clap for this story"]
+keep = ["Readers clap for this story's author."]
+'''
+
+
+def test_user_folder_adds_and_overrides(tmp_path):
+    """A user folder listed after the default adds rules and replaces same-named ones."""
+    (tmp_path / "mine.toml").write_text(USER_PACK, encoding="utf-8")
+    rules = load_rules([DEFAULT_RULES_DIR, tmp_path])
+    assert rules.match("Clap for this story") == "share.local_widget"
+    assert rules.names.count("share.buttons") == 1
+    buttons = next(r for r in rules.rules if r.name == "share.buttons")
+    assert buttons.pack == str(tmp_path / "mine.toml")
+    assert rules.match("Tweet") == "share.buttons"
+    assert not buttons.matches("Share")  # the built-in pattern is gone
+    assert len(rules.names) == len(RULES.names) + 1
+
+
+def test_user_folder_before_default_does_not_override(tmp_path):
+    """Folder order decides: the later folder wins, so the built-in rule stays in charge."""
+    (tmp_path / "mine.toml").write_text(USER_PACK, encoding="utf-8")
+    rules = load_rules([tmp_path, DEFAULT_RULES_DIR])
+    buttons = next(r for r in rules.rules if r.name == "share.buttons")
+    assert buttons.pack.startswith(str(DEFAULT_RULES_DIR))
+    assert buttons.matches("Share")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'family = "x"\n[[rules]]\nname = "bad_regex"\npattern = "(unclosed"\n',
+        'family = "x"\n[[rules]]\nname = "Bad-Name"\npattern = "ok"\n',
+        'family = "x"\n[[rules]]\nname = "no_pattern"\n',
+        'family = "x"\n[[rules]\nname = "broken toml"\n',
+    ],
+    ids=["bad-regex", "bad-name", "missing-pattern", "bad-toml"],
+)
+def test_malformed_pack_names_the_file(tmp_path, body):
+    """A broken pack must fail loudly and say which file to fix."""
+    pack = tmp_path / "broken_pack.toml"
+    pack.write_text(body, encoding="utf-8")
+    with pytest.raises(RulePackError, match="broken_pack.toml"):
+        load_rules([tmp_path])
+
+
+def test_missing_folder_is_an_error(tmp_path):
+    """A mistyped rules folder must not silently mean 'no rules'."""
+    with pytest.raises(RulePackError):
+        load_rules([tmp_path / "nope"])
