@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make        set up .venv from the lock file and clean the sample corpus (data/raw -> data/clean)
 #   make test   run the whole test suite
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

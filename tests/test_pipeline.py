@@ -145,3 +145,42 @@ def test_command_line_exit_status_and_summary(corpus, tmp_path):
     missing = subprocess.run([env_python, "-m", "flows.clean", "--source", str(tmp_path / "nope"), "--dest", str(tmp_path / "o2")],
                              cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert missing.returncode != 0 and "nope" in missing.stderr and not (tmp_path / "o2").exists()
+
+
+DESIGN_FURNITURE = {  # the furniture named in the design, each with the rule family that must catch it
+    "Do you like this article?": "comments",
+    "0 Comment(s)": "comments",
+    "Comment Policy * Denotes Required Field 1500 / 1500": "comments",
+    "Download Adobe Flash Player": "video",
+    "The code has been copied to your clipboard.": "share",
+    "  • 270p | 8.8MB": "video",
+    "  • 1080p | 65.2MB": "video",
+    "No media source currently available": "video",
+    "مشاركة :": "share",
+    "Connect with us": "navigation",
+    "Sitemap | Copyright © 2018-2019": "copyright",
+}
+
+
+def test_design_furniture_is_removed_audited_and_news_kept(tmp_path):
+    """Every furniture line of the design goes, with its rule; every article paragraph stays."""
+    article = [
+        "Ministers agree to extend the grain corridor",
+        "Foreign ministers agreed on Tuesday to extend the grain corridor for another six months, "
+        "officials said after talks that ran late into the night.",
+        "Readers can share their views on the deal, and the ministry said video of the signing would be "
+        "published later. Comments from farmers' groups were broadly positive.",
+    ]
+    furniture = list(DESIGN_FURNITURE)
+    lines = [article[0], furniture[9], article[1], *furniture[:5], article[2], *furniture[5:9], furniture[10]]
+    source = tmp_path / "raw"
+    source.mkdir()
+    (source / "story.txt").write_text("\n\n".join(lines), encoding="utf-8")
+    dest = tmp_path / "clean"
+    assert main(["--source", str(source), "--dest", str(dest)]) == 0
+    (doc,) = read(dest, "documents")
+    assert all(paragraph in doc["text"] for paragraph in article)
+    assert doc["text"].split("\n\n") == article
+    assert doc["language"] == "en"
+    removed = {r["text"]: r["rule"] for r in read(dest, "removed_lines")}
+    assert {text: rule.split(".")[0] for text, rule in removed.items()} == DESIGN_FURNITURE
