@@ -110,7 +110,8 @@ def build_data_docs(results: list[tuple[str, dict]], folder: Path) -> Path:
     context.add_data_docs_site(site_name="corpus", site_config={
         "class_name": "SiteBuilder",
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+        # GX wants an absolute path here (a relative one raises).
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder.resolve())},
     })
     run_time = datetime.datetime.now(datetime.timezone.utc)
     for batch_name, result in results:

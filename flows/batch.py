@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -16,6 +16,7 @@ from flows import tables
 from flows.inputs import RawDocument
 from transforms.boilerplate import RuleSet
 from transforms.document import clean_text
+from transforms.repair import find_mojibake
 
 
 @dataclass
@@ -55,12 +56,10 @@ def clean_batch(docs: Sequence[RawDocument], rules: RuleSet) -> CleanBatch:
 
 
 def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], counts: Counts) -> None:
-    if doc.reason is None and not (doc.text or "").strip():
-        doc = _rejected_as(doc, "empty", "no text: the document is empty or white space only")
     if doc.reason is not None:
-        rows["rejected"].append(_rejected_row(doc))
-        counts.rejected[doc.reason] += 1
-        return
+        return _reject(doc, doc.reason, None, rows, counts)
+    if not doc.text.strip():
+        return _reject(doc, "empty", "no text: the document is empty or white space only", rows, counts)
     cleaned = clean_text(doc.text, rules)
     for removal in cleaned.removals:
         rows["removed_lines"].append({"doc_id": doc.doc_id, "line": removal.line, "text": removal.text, "rule": removal.rule})
@@ -69,9 +68,10 @@ def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], co
     if not cleaned.text:
         rules_hit = ", ".join(sorted({r.rule for r in cleaned.removals}))
         detail = f"all {len(cleaned.removals)} non-blank lines were boilerplate ({rules_hit})"
-        rows["rejected"].append(_rejected_row(_rejected_as(doc, "no_content", detail)))
-        counts.rejected["no_content"] += 1
-        return
+        return _reject(doc, "no_content", detail, rows, counts)
+    damaged = find_mojibake(cleaned.text)
+    if damaged:
+        return _reject(doc, "mojibake", f"mojibake {damaged!r} is left after encoding repair", rows, counts)
     rows["documents"].append({
         "doc_id": doc.doc_id, "source": doc.source, "record": doc.record, "part": doc.part,
         "input_id": doc.input_id, "url": doc.url, "text": cleaned.text,
@@ -84,13 +84,11 @@ def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], co
     counts.languages[cleaned.language] += 1
 
 
-def _rejected_as(doc: RawDocument, reason: str, detail: str) -> RawDocument:
-    return replace(doc, reason=reason, detail=f"{doc.source}: {detail}")
-
-
-def _rejected_row(doc: RawDocument) -> dict:
-    return {
+def _reject(doc: RawDocument, reason: str, detail: str | None, rows: dict[str, list[dict]], counts: Counts) -> None:
+    """Reject `doc` for `reason`; `detail` None keeps the reader's own detail."""
+    rows["rejected"].append({
         "doc_id": doc.doc_id, "source": doc.source, "record": doc.record, "part": doc.part,
-        "reason": doc.reason, "detail": doc.detail, "encoding": doc.encoding,
-        "text": doc.text, "original": doc.original,
-    }
+        "reason": reason, "detail": doc.detail if detail is None else f"{doc.source}: {detail}",
+        "encoding": doc.encoding, "text": doc.text, "original": doc.original,
+    })
+    counts.rejected[reason] += 1

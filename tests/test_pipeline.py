@@ -10,7 +10,6 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from conftest import ROOT
 from flows import tables
 from flows.clean import main
 from flows.inputs import read_documents
@@ -135,15 +134,15 @@ def test_user_rule_pack_extends_the_built_in_rules(corpus, tmp_path):
     assert all("Port workers end strike" not in r["text"] for r in read(dest, "documents"))
 
 
-def test_command_line_exit_status_and_summary(corpus, tmp_path):
-    """The module runs as a program: 0 and a summary on success, non-zero naming a missing source."""
-    env_python = sys.executable
-    ok = subprocess.run([env_python, "-m", "flows.clean", "--source", str(corpus), "--dest", str(tmp_path / "o")],
-                        cwd=ROOT, capture_output=True, text=True, timeout=300)
+def test_command_line_with_relative_paths_exit_status_and_summary(corpus, tmp_path):
+    """As `make` runs it: relative folders, 0 and a summary on success, non-zero naming a missing source."""
+    ok = subprocess.run([sys.executable, "-m", "flows.clean", "--source", "raw", "--dest", "out"],
+                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stderr
     assert "documents in" in ok.stdout and "rejected" in ok.stdout and "data docs" in ok.stdout
-    missing = subprocess.run([env_python, "-m", "flows.clean", "--source", str(tmp_path / "nope"), "--dest", str(tmp_path / "o2")],
-                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert (tmp_path / "out" / "data_docs" / "index.html").exists() and read(tmp_path / "out", "documents")
+    missing = subprocess.run([sys.executable, "-m", "flows.clean", "--source", "nope", "--dest", "o2"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert missing.returncode != 0 and "nope" in missing.stderr and not (tmp_path / "o2").exists()
 
 

@@ -36,6 +36,19 @@ CONFIG = ftfy.TextFixerConfig(
 )
 
 
+# Sequences that only mojibake produces ("â€" is the start of a UTF-8 curly quote read as cp1252,
+# "Ã©" an "é", "Ð¾" a Cyrillic "о"). If any survives repair, the damage could not be undone:
+# such text is rejected rather than published. The documents suite checks the same patterns.
+MOJIBAKE_PATTERNS = ("â€", r"Ã[\u0080-\u00bf]", r"Â[\u00a0-\u00bf]", r"Ð[\u0080-\u009f]", "ï»¿")
+_MOJIBAKE = re.compile("|".join(MOJIBAKE_PATTERNS))
+
+
+def find_mojibake(text: str) -> str | None:
+    """The first mojibake sequence left in `text`, or None."""
+    found = _MOJIBAKE.search(text)
+    return found.group(0) if found else None
+
+
 def repair(text: str) -> str:
     """Repair mojibake, entities and control characters in `text` (see module docstring)."""
     return "\n".join(_NEW_BREAK.sub(" ", ftfy.fix_text(line, CONFIG)) for line in text.split("\n"))

@@ -1,0 +1,81 @@
+"""The GX suites: in step with the code, and able to stop a bad batch (real Great Expectations)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from expectations.gate import load_suite_spec, validate
+from flows import tables
+from flows.batch import clean_batch
+from flows.inputs import RawDocument
+from transforms.boilerplate import load_rules
+from transforms.language import LANGUAGES
+from transforms.repair import MOJIBAKE_PATTERNS
+
+
+def _kwargs(table: str, type_: str, column: str | None = None) -> dict:
+    for e in load_suite_spec(table)["expectations"]:
+        if e["type"] == type_ and (column is None or e["kwargs"].get("column") == column):
+            return e["kwargs"]
+    raise AssertionError(f"{table} has no {type_} on {column}")
+
+
+@pytest.mark.parametrize("table", tables.TABLES)
+def test_suite_columns_match_the_schema(table):
+    """The suite checks the very schema the writer uses."""
+    assert _kwargs(table, "expect_table_columns_to_match_ordered_list")["column_list"] == tables.SCHEMAS[table].names
+
+
+def test_suites_share_the_code_vocabularies():
+    """Languages, reasons and mojibake patterns are defined once in code and mirrored in the suites."""
+    assert set(_kwargs("documents", "expect_column_values_to_be_in_set", "language")["value_set"]) == LANGUAGES
+    assert set(_kwargs("rejected", "expect_column_values_to_be_in_set", "reason")["value_set"]) == set(tables.REASONS)
+    regexes = [e["kwargs"]["regex_list"] for e in load_suite_spec("documents")["expectations"]
+               if e["type"] == "expect_column_values_to_not_match_regex_list"]
+    assert list(MOJIBAKE_PATTERNS) in regexes
+
+
+def _documents(**overrides) -> pa.Table:
+    row = {"doc_id": "a", "source": "s.txt", "record": 0, "part": 0, "input_id": None, "url": None,
+           "text": "A clean sentence.", "language": "en", "language_score": 0.99, "chars_raw": 20,
+           "chars_clean": 17, "lines_removed": 0, "encoding": "utf-8"}
+    rows = [dict(row, **overrides), dict(row, doc_id="b")]
+    return tables.to_table("documents", rows)
+
+
+def test_a_clean_batch_passes():
+    """Guard for the cases below: the baseline table is valid."""
+    outcome = validate("documents", _documents())
+    assert outcome.success and outcome.failures == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expectation"),
+    [
+        ({"doc_id": "b"}, "expect_column_values_to_be_unique(doc_id)"),
+        ({"text": ""}, "expect_column_value_lengths_to_be_between(text)"),
+        ({"language": "xx"}, "expect_column_values_to_be_in_set(language)"),
+        ({"language_score": 1.5}, "expect_column_values_to_be_between(language_score)"),
+        ({"text": "News.\n\nDo you like this article?"}, "expect_column_values_to_not_match_regex_list(text)"),
+        ({"text": "The minister said itâ€™s over."}, "expect_column_values_to_not_match_regex_list(text)"),
+    ],
+)
+def test_the_gate_names_what_failed(overrides, expectation):
+    """Each promise to downstream users is enforced, and the failure message names it."""
+    outcome = validate("documents", _documents(**overrides))
+    assert not outcome.success
+    assert any(expectation in failure for failure in outcome.failures), outcome.failures
+
+
+def test_unrepairable_mojibake_is_rejected_not_published():
+    """Text that repair cannot save goes to rejected/ with reason 'mojibake', so the batch still passes."""
+    mangled = "The minister’s “last word” on the budget was clear."
+    for _ in range(3):  # encoded three times over, then lower-cased: beyond repair
+        mangled = mangled.encode("utf-8").decode("cp1252", errors="ignore")
+    mangled = mangled.lower()
+    doc = RawDocument("x.txt", 0, 0, mangled, "utf-8", mangled.encode())
+    batch = clean_batch([doc], load_rules())
+    (row,) = batch.tables["rejected"].to_pylist()
+    assert row["reason"] == "mojibake" and batch.tables["documents"].num_rows == 0
+    assert all(validate(name, table).success for name, table in batch.tables.items())
