@@ -102,6 +102,15 @@ def test_deployment_runs_on_a_worker_and_matches_the_in_process_run(prefect_env,
     artifact = _prefect(env, "artifact", "inspect", "clean-corpus-counts")
     assert "documents_in" in artifact and "rejected" in artifact
 
+    # A batch that fails validation ends the flow run Failed and publishes nothing.
+    failing = tmp_path / "failing-out"
+    done = subprocess.run([PREFECT, "--no-prompt", "deployment", "run", "clean/corpus", "--param", f"source={corpus}",
+                           "--param", f"dest={failing}", "--param", 'disable_rules=["video.*"]',
+                           "--watch", "--watch-timeout", "400"], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=450)
+    assert "Failed" in done.stdout + done.stderr, done.stdout[-3000:]
+    assert not (failing / "documents").exists() and (failing / "data_docs" / "index.html").exists()
+
     local = tmp_path / "local-out"
     assert main(["--source", str(corpus), "--dest", str(local)]) == 0
     for name in ("documents", "removed_lines", "rejected"):
