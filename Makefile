@@ -9,7 +9,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: all setup run test lock clean-output
+.PHONY: all setup run test quality lock clean-output
 
 all: run
 
@@ -27,6 +27,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Cleaning quality on the evaluation data beside the checkout (../shared), if it is there.
+quality: $(STAMP)
+	$(PY) bench/quality.py
 
 # Re-resolve the pinned set from pyproject.toml's ranges (needs the package index).
 lock:
