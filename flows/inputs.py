@@ -85,9 +85,9 @@ def read_file(root: Path, path: Path) -> Iterator[RawDocument]:
         if fmt == "txt":
             yield _txt_document(source, path.read_bytes())
         elif fmt == "jsonl":
-            yield from _jsonl_documents(source, path)
+            yield from _line_documents(source, path, _jsonl_record)
         elif fmt == "src":
-            yield from _multinews_documents(source, path)
+            yield from _line_documents(source, path, _multinews_example)
     except OSError as exc:  # unreadable file: one rejected entry for what was not read
         yield RawDocument(source, 0, 0, None, None, b"", reason="unreadable", detail=f"{source}: {exc}")
 
@@ -131,15 +131,20 @@ class _Truncated(Exception):
     """The stream broke off (truncated or corrupt compressed data)."""
 
 
-def _jsonl_documents(source: str, path: Path) -> Iterator[RawDocument]:
+def _line_documents(source: str, path: Path, parse) -> Iterator[RawDocument]:
+    """Documents of a line-per-record file; `parse(source, number, line)` yields each line's."""
     number = -1
     try:
         for number, line in _lines(path):
-            if line.strip():
-                yield _jsonl_document(source, number, line)
+            if line.strip():  # a blank line is no record
+                yield from parse(source, number, line)
     except _Truncated as exc:
         yield RawDocument(source, number + 1, 0, None, None, b"", reason="unreadable",
                           detail=f"{source}: stream ends abruptly after line {number + 1}: {exc}")
+
+
+def _jsonl_record(source: str, number: int, line: bytes) -> Iterator[RawDocument]:
+    yield _jsonl_document(source, number, line)
 
 
 def _jsonl_document(source: str, number: int, line: bytes) -> RawDocument:
@@ -167,17 +172,6 @@ def _jsonl_document(source: str, number: int, line: bytes) -> RawDocument:
 
 def _optional_str(value: object) -> str | None:
     return None if value is None else value if isinstance(value, str) else json.dumps(value)
-
-
-def _multinews_documents(source: str, path: Path) -> Iterator[RawDocument]:
-    number = -1
-    try:
-        for number, line in _lines(path):
-            if line.strip():
-                yield from _multinews_example(source, number, line)
-    except _Truncated as exc:
-        yield RawDocument(source, number + 1, 0, None, None, b"", reason="unreadable",
-                          detail=f"{source}: stream ends abruptly after line {number + 1}: {exc}")
 
 
 def _multinews_example(source: str, number: int, line: bytes) -> Iterator[RawDocument]:
