@@ -1,7 +1,7 @@
 """Clean one batch of raw documents into rows of the three tables, and count what was done.
 
-No Prefect and no I/O here: the task in `flows/clean.py` calls `clean_batch`, then validates
-and writes the result. Each document lands in exactly one of `documents` and `rejected`.
+No Prefect and no I/O here: `flows/stage.py` calls `clean_batch`, then validates and writes the
+result. Each document lands in exactly one of `documents` and `rejected`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Counts:
     rejected: Counter = field(default_factory=Counter)  # by reason
     lines_removed: Counter = field(default_factory=Counter)  # by rule
     languages: Counter = field(default_factory=Counter)
-    chars_raw: int = 0
+    chars_raw: int = 0  # of the clean documents, before cleaning
     chars_clean: int = 0
 
     def add(self, other: "Counts") -> None:
@@ -58,13 +58,15 @@ def clean_batch(docs: Sequence[RawDocument], rules: RuleSet) -> CleanBatch:
 def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], counts: Counts) -> None:
     if doc.reason is not None:
         return _reject(doc, doc.reason, None, rows, counts)
-    if not doc.text.strip():
-        return _reject(doc, "empty", "no text: the document is empty or white space only", rows, counts)
-    cleaned = clean_text(doc.text, rules)
+    try:
+        cleaned = clean_text(doc.text, rules)
+    except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the run
+        return _reject(doc, "error", f"cleaning raised {exc!r}; please report this document", rows, counts)
+    if not cleaned.text and not cleaned.removals:
+        return _reject(doc, "empty", "no text: empty, or only white space and invisible characters", rows, counts)
     for removal in cleaned.removals:
         rows["removed_lines"].append({"doc_id": doc.doc_id, "line": removal.line, "text": removal.text, "rule": removal.rule})
         counts.lines_removed[removal.rule] += 1
-    counts.chars_raw += len(doc.text)
     if not cleaned.text:
         rules_hit = ", ".join(sorted({r.rule for r in cleaned.removals}))
         detail = f"all {len(cleaned.removals)} non-blank lines were boilerplate ({rules_hit})"
@@ -80,6 +82,7 @@ def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], co
         "lines_removed": len(cleaned.removals), "encoding": doc.encoding,
     })
     counts.clean += 1
+    counts.chars_raw += len(doc.text)
     counts.chars_clean += len(cleaned.text)
     counts.languages[cleaned.language] += 1
 

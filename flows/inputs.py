@@ -12,27 +12,31 @@ one document, read whole), so memory stays bounded by the largest single documen
 
 A document that cannot be read or decoded is still yielded, with `reason` and `detail` set, so
 that the caller can put it in `rejected/`: nothing is dropped silently and one bad file never
-stops the run.
+stops the run. Only regular files are read (a FIFO named `.txt` would block the run forever,
+a link to /dev/zero exhaust memory). Strings that cannot be stored as UTF-8 (file names that
+are not UTF-8, lone surrogates escaped in JSON) are made storable: see `_storable`.
 """
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import hashlib
 import io
 import json
 import os
+import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.decode import DecodeError, decode_bytes
+from transforms.decode import Decoded, DecodeError, decode_bytes, find_bom
 
 MULTINEWS_SEPARATOR = "|||||"
 MULTINEWS_NEWLINE = "NEWLINE_CHAR"
 FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".src": "src"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class RawDocument:
     @property
     def doc_id(self) -> str:
         """Stable identity from the document's place in the input: same on every rerun."""
-        key = f"{self.source}\x1f{self.record}\x1f{self.part}".encode("utf-8", "surrogateescape")
+        key = f"{self.source}\x1f{self.record}\x1f{self.part}".encode("utf-8")
         return hashlib.sha256(key).hexdigest()[:24]
 
 
@@ -79,17 +83,24 @@ def read_documents(root: Path, files: Iterable[Path] | None = None) -> Iterator[
 
 
 def read_file(root: Path, path: Path) -> Iterator[RawDocument]:
-    source = path.relative_to(root).as_posix()
+    source = _storable(os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace").replace(os.sep, "/"))
     fmt = file_format(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise OSError("not a regular file (a FIFO, device or socket): not read")
         if fmt == "txt":
             yield _txt_document(source, path.read_bytes())
         elif fmt == "jsonl":
-            yield from _line_documents(source, path, _jsonl_record)
+            yield from _line_documents(source, path, _jsonl_document)
         elif fmt == "src":
             yield from _line_documents(source, path, _multinews_example)
-    except OSError as exc:  # unreadable file: one rejected entry for what was not read
+    except OSError as exc:  # could not be opened or read at all: one rejected entry names it
         yield RawDocument(source, 0, 0, None, None, b"", reason="unreadable", detail=f"{source}: {exc}")
+
+
+def _storable(text: str) -> str:
+    """`text` with lone surrogates (which UTF-8 cannot store) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _txt_document(source: str, data: bytes) -> RawDocument:
@@ -100,92 +111,103 @@ def _txt_document(source: str, data: bytes) -> RawDocument:
     return RawDocument(source, 0, 0, decoded.text, decoded.encoding, data)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(0-based line number, line bytes without the newline), streamed.
+def _lines(path: Path) -> Iterator[tuple[int, bytes, Decoded | None]]:
+    """(0-based line number, the line's bytes as in the file, its text if already decoded), streamed.
 
-    A file that opens with a UTF-16 or UTF-32 byte-order mark is read through a decoder, since its
-    newlines are not single bytes; its lines are handed on re-encoded as UTF-8.
+    Lines are split on bytes and decoded one by one, except in a file that opens with a UTF-16 or
+    UTF-32 byte-order mark: its newlines are not single bytes, so it is read through a decoder.
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as raw:
-        head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
-        wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
-        if wide:
-            stream: Iterable = (line.encode("utf-8") for line in io.TextIOWrapper(raw, encoding=wide, newline=None))
-        else:
-            stream = raw
+        bom = find_bom(raw.peek(4)[:4])
         try:
-            for number, line in enumerate(stream):
-                yield number, line.rstrip(b"\r\n")
+            if bom and bom[1] != "utf-8":
+                marker, codec, _ = bom
+                raw.read(len(marker))  # each line's bytes, as recorded, decode with `codec` alone
+                for number, line in enumerate(io.TextIOWrapper(raw, encoding=codec, newline=None)):
+                    line = line.rstrip("\r\n")
+                    yield number, line.encode(codec), Decoded(line, codec)
+            else:
+                for number, line in enumerate(raw):
+                    yield number, line.rstrip(b"\r\n"), None
         except (EOFError, OSError, zlib.error, UnicodeDecodeError) as exc:
             raise _Truncated(str(exc) or type(exc).__name__) from exc
 
 
-_WIDE_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
 class _Truncated(Exception):
-    """The stream broke off (truncated or corrupt compressed data)."""
+    """The stream broke off (truncated or corrupt compressed data, undecodable wide text)."""
 
 
 def _line_documents(source: str, path: Path, parse) -> Iterator[RawDocument]:
-    """Documents of a line-per-record file; `parse(source, number, line)` yields each line's."""
+    """Documents of a line-per-record file; `parse(source, number, line, decoded)` lists each line's.
+
+    Whatever goes wrong with one line rejects that line alone.
+    """
     number = -1
     try:
-        for number, line in _lines(path):
-            if line.strip():  # a blank line is no record
-                yield from parse(source, number, line)
+        for number, line, decoded in _lines(path):
+            if not line.strip():
+                continue  # a blank line is no record
+            try:
+                documents = list(parse(source, number, line, decoded))
+            except Exception as exc:  # noqa: BLE001 - one bad record must not stop the file
+                documents = [_bad_line(source, number, line, "bad_record", f"could not be read: {exc!r}")]
+            yield from documents
     except _Truncated as exc:
         yield RawDocument(source, number + 1, 0, None, None, b"", reason="unreadable",
                           detail=f"{source}: stream ends abruptly after line {number + 1}: {exc}")
 
 
-def _jsonl_record(source: str, number: int, line: bytes) -> Iterator[RawDocument]:
-    yield _jsonl_document(source, number, line)
+def _bad_line(source: str, number: int, line: bytes, reason: str, detail: str) -> RawDocument:
+    return RawDocument(source, number, 0, None, None, line, reason=reason, detail=f"{source}:{number + 1}: {detail}")
 
 
-def _jsonl_document(source: str, number: int, line: bytes) -> RawDocument:
-    def bad(detail: str) -> RawDocument:
-        return RawDocument(source, number, 0, None, None, line, reason="bad_record",
-                           detail=f"{source}:{number + 1}: {detail}")
-
+def _decode_line(source: str, number: int, line: bytes, decoded: Decoded | None) -> Decoded | RawDocument:
+    if decoded is not None:
+        return decoded
     try:
-        decoded = decode_bytes(line)
+        return decode_bytes(line)
     except DecodeError as exc:
-        return RawDocument(source, number, 0, None, None, line, reason=exc.reason,
-                           detail=f"{source}:{number + 1}: {exc.detail}")
+        return _bad_line(source, number, line, exc.reason, exc.detail)
+
+
+def _jsonl_document(source: str, number: int, line: bytes, decoded: Decoded | None) -> Iterator[RawDocument]:
+    decoded = _decode_line(source, number, line, decoded)
+    if isinstance(decoded, RawDocument):
+        yield decoded
+        return
     try:
         obj = json.loads(decoded.text)
-    except json.JSONDecodeError as exc:
-        return bad(f"not valid JSON: {exc}")
+    except (ValueError, RecursionError) as exc:
+        yield _bad_line(source, number, line, "bad_record", f"not valid JSON: {exc}")
+        return
+    text = obj.get("text") if isinstance(obj, dict) else None
     if not isinstance(obj, dict):
-        return bad(f"a JSON {type(obj).__name__}, not an object")
-    text = obj.get("text")
-    if not isinstance(text, str):
-        return bad("no string field 'text'" if text is None else f"'text' is a {type(text).__name__}, not a string")
-    return RawDocument(source, number, 0, text, decoded.encoding, line,
-                       input_id=_optional_str(obj.get("id")), url=_optional_str(obj.get("url")))
+        yield _bad_line(source, number, line, "bad_record", f"a JSON {type(obj).__name__}, not an object")
+    elif not isinstance(text, str):
+        problem = "no string field 'text'" if text is None else f"'text' is a {type(text).__name__}, not a string"
+        yield _bad_line(source, number, line, "bad_record", problem)
+    else:
+        yield RawDocument(source, number, 0, _storable(text), decoded.encoding, line,
+                          input_id=_optional_str(obj.get("id")), url=_optional_str(obj.get("url")))
 
 
 def _optional_str(value: object) -> str | None:
-    return None if value is None else value if isinstance(value, str) else json.dumps(value)
+    if value is None:
+        return None
+    return _storable(value if isinstance(value, str) else json.dumps(value))
 
 
-def _multinews_example(source: str, number: int, line: bytes) -> Iterator[RawDocument]:
-    try:
-        decoded = decode_bytes(line)
-    except DecodeError as exc:
-        yield RawDocument(source, number, 0, None, None, line, reason=exc.reason,
-                          detail=f"{source}:{number + 1}: {exc.detail}")
+def _multinews_example(source: str, number: int, line: bytes, decoded: Decoded | None) -> Iterator[RawDocument]:
+    decoded = _decode_line(source, number, line, decoded)
+    if isinstance(decoded, RawDocument):
+        yield decoded
         return
     # A strict decode round-trips, so each part's original bytes are its text re-encoded.
     codec = "utf-8" if decoded.encoding == "utf-8-sig" else decoded.encoding
     for part, chunk in enumerate(decoded.text.split(MULTINEWS_SEPARATOR)):
         yield RawDocument(source, number, part, chunk.replace(MULTINEWS_NEWLINE, "\n"), decoded.encoding,
-                          chunk.encode(codec, "surrogateescape"))
+                          chunk.encode(codec))
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

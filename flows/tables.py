@@ -31,6 +31,7 @@ REASONS = {
     "binary": "the file is binary (an image, an archive), not text",
     "bad_record": "a JSON Lines record that is not valid JSON or has no string 'text'",
     "empty": "the document has no text: empty or white space only",
+    "error": "cleaning raised an unexpected error (a bug: the detail holds it; please report the document)",
     "mojibake": "encoding damage that repair could not undo (the text would be garbage to a reader)",
     "no_content": "nothing is left once boilerplate is removed: the document is only page furniture",
 }

@@ -9,7 +9,7 @@ from expectations.gate import load_suite_spec, validate
 from flows import tables
 from flows.batch import clean_batch
 from flows.inputs import RawDocument
-from transforms.boilerplate import load_rules
+from transforms.boilerplate import RuleSet, load_rules
 from transforms.language import LANGUAGES
 from transforms.repair import MOJIBAKE_PATTERNS
 
@@ -79,3 +79,24 @@ def test_unrepairable_mojibake_is_rejected_not_published():
     (row,) = batch.tables["rejected"].to_pylist()
     assert row["reason"] == "mojibake" and batch.tables["documents"].num_rows == 0
     assert all(validate(name, table).success for name, table in batch.tables.items())
+
+
+def test_invisible_only_text_is_empty_not_furniture():
+    """Zero-width spaces and no-break spaces are no text: reason 'empty', not 'no_content'."""
+    doc = RawDocument("x.txt", 0, 0, "\u200b\ufeff\n&nbsp;\n\u00a0\n", "utf-8", b"")
+    (row,) = clean_batch([doc], load_rules()).tables["rejected"].to_pylist()
+    assert row["reason"] == "empty"
+
+
+def test_a_document_that_breaks_cleaning_is_rejected_with_the_error():
+    """A bug met on one document rejects that document (reason 'error') instead of the run."""
+
+    class Exploding(RuleSet):  # stands in for a future bug in our own rule matching
+        def match(self, line: str) -> str | None:
+            raise RuntimeError("boom")
+
+    doc = RawDocument("z.txt", 0, 0, "A sentence long enough to be a document of its own.", "utf-8", b"raw")
+    batch = clean_batch([doc], Exploding())
+    (row,) = batch.tables["rejected"].to_pylist()
+    assert row["reason"] == "error" and "z.txt" in row["detail"] and "boom" in row["detail"]
+    assert row["original"] == b"raw" and validate("rejected", batch.tables["rejected"]).success

@@ -84,3 +84,31 @@ def test_undecodable_and_binary_files_are_rejected_with_their_bytes(tmp_path):
     (tmp_path / "image.txt").write_bytes(png)
     (doc,) = _docs(tmp_path)
     assert doc.reason in {"binary", "undecodable"} and doc.original == png and "image.txt" in doc.detail
+
+
+def test_line_files_in_utf16_keep_their_encoding_and_bytes(tmp_path):
+    """A UTF-16 JSON Lines file is read line by line, and says so: encoding and original bytes."""
+    body = "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in ("Первый", "Second")) + "\n"
+    (tmp_path / "wide.jsonl").write_bytes(body.encode("utf-16"))  # with BOM, native order
+    docs = _docs(tmp_path)
+    assert [d.text for d in docs] == ["Первый", "Second"]
+    assert all(d.original.decode(d.encoding) == json.dumps({"text": d.text}, ensure_ascii=False) for d in docs)
+
+
+def test_inputs_that_used_to_crash_are_rejected_by_name(tmp_path):
+    """Deep JSON, lone surrogates, a non-UTF-8 file name and a FIFO: each rejected or stored, never raised."""
+    import os
+
+    deep = '{"text": "x", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    (tmp_path / "deep.jsonl").write_text(deep + "\n" + json.dumps({"id": "\ud800", "text": "ok \ud800"}) + "\n")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "notes.txt").write_text("fine")
+    os.rename(tmp_path / "notes.txt", os.fsencode(tmp_path) + b"/bad\xffname.txt")
+    docs = {(d.source, d.record): d for d in _docs(tmp_path)}
+    assert docs[("deep.jsonl", 0)].reason == "bad_record"
+    assert docs[("deep.jsonl", 1)].input_id == "\ufffd" and docs[("deep.jsonl", 1)].text == "ok \ufffd"
+    assert docs[("pipe.txt", 0)].reason == "unreadable" and "regular file" in docs[("pipe.txt", 0)].detail
+    assert docs[("bad\\xffname.txt", 0)].text == "fine"
+    for d in docs.values():  # every string is storable as UTF-8 (encoding raises otherwise)
+        d.source.encode("utf-8")
+        (d.text or "").encode("utf-8")

@@ -3,10 +3,10 @@
 Order of evidence, strongest first:
 
 1. A byte-order mark decides (UTF-8, UTF-16, UTF-32): a BOM is an explicit declaration.
-2. Strict UTF-8: valid multi-byte UTF-8 almost never happens by accident, so if the bytes
-   decode, they are UTF-8.
-3. UTF-16 without a BOM, recognised by its zero bytes: ASCII-range text in UTF-16 has a zero
-   in every other byte, which strict UTF-8 would otherwise accept as control characters.
+2. UTF-16 without a BOM, recognised by its zero bytes on one side of each byte pair. It comes
+   before UTF-8 because ASCII-range UTF-16 is also valid UTF-8 (full of NUL characters).
+3. Strict UTF-8: valid multi-byte UTF-8 almost never happens by accident, so if the bytes
+   decode, they are UTF-8. Bytes that decode but are mostly control characters fall through.
 4. Otherwise a legacy single- or double-byte encoding detected by charset-normalizer, limited
    to the encodings news sites actually used (`LEGACY`). Short texts often decode equally well
    in several code pages, so candidates are ranked by how garbled they look, then by how much
@@ -24,13 +24,21 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+# (byte-order mark, codec for the bytes after it, codec name recorded for the whole file).
+# UTF-32 first: its little-endian BOM begins with UTF-16's.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
+
+
+def find_bom(data: bytes) -> tuple[bytes, str, str] | None:
+    """(BOM, codec after it, recorded name) when `data` starts with a byte-order mark."""
+    return next((entry for entry in BOMS if data.startswith(entry[0])), None)
+
 
 # Preference order for ties, most common on the web first. Mac Roman is left out on purpose:
 # it is rare in news files, and any cp1252 text with "€" or "–" reads as clean Mac Roman
@@ -67,12 +75,13 @@ class Decoded:
 
 def decode_bytes(data: bytes) -> Decoded:
     """Decode `data`, raising `DecodeError` when it is not text."""
-    for bom, codec in BOMS:
-        if data.startswith(bom):
-            try:
-                return _checked(data.decode(codec), codec)
-            except UnicodeDecodeError as exc:
-                raise DecodeError("undecodable", f"has a {codec} byte-order mark but is not {codec}: {exc}") from exc
+    bom = find_bom(data)
+    if bom:
+        marker, codec, name = bom
+        try:
+            return _checked(data[len(marker):].decode(codec), name)
+        except UnicodeDecodeError as exc:
+            raise DecodeError("undecodable", f"has a {name} byte-order mark but is not {name}: {exc}") from exc
     binary: DecodeError | None = None
     for codec in (_bomless_utf16(data), "utf-8"):
         if codec is None:
