@@ -2,7 +2,7 @@
 
 The articles are invented for this project. They cover the three input formats, several
 languages, legacy encodings, mojibake, page furniture, and documents that must be rejected.
-Tests import `ARTICLES` and `write_sample` to build corpora of their own.
+Tests call `write_sample` to get a fresh copy in a temporary folder.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from expectations.gate import build_data_docs
 from flows import tables
 from flows.batch import Counts
 from flows.inputs import batched, discover, read_documents
-from flows.stage import BatchReport, Settings
+from flows.stage import BatchReport, Settings, rules_for
+from transforms.boilerplate import RulePackError
 
 Submit = Callable[[int, list, Settings], object]  # returns a future with .result()
 Log = Callable[[str], None]
@@ -77,11 +78,15 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     if batch_size < 1:
         raise RunFailed(f"batch_size must be at least 1, not {batch_size}")
     started = time.monotonic()
+    generation = dest / tables.RUNS / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    settings = Settings(str(generation), tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
+    try:  # a bad rules folder or a mistyped rule name fails here, before any work
+        rules_for(settings.rules_dirs, settings.disabled_rules)
+    except RulePackError as exc:
+        raise RunFailed(f"rules: {exc}") from exc
     files = discover(source)
     summary = RunSummary(str(source), str(dest), len(files))
     log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
-    staging = dest / ".staging" / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    settings = Settings(str(staging), tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
 
     reports: list[BatchReport] = []
     pending: deque = deque()
@@ -102,28 +107,20 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         collect()
     summary.batches = len(reports)
 
-    summary.data_docs = str(_data_docs(reports, dest))
+    build_data_docs([(r.name, result) for r in reports for result in r.results], generation / "data_docs")
     failures = [f"{r.name}: {f}" for r in reports if not r.passed for f in r.failures]
     if failures:
+        for name in tables.TABLES:  # the batches that passed are not worth keeping; failed/ is
+            shutil.rmtree(generation / name, ignore_errors=True)
         raise RunFailed(
             f"validation failed, nothing was published. Failed expectations:\n  " + "\n  ".join(failures)
-            + f"\nInspect the failed batches in {staging / 'failed'} and the report in {summary.data_docs}; "
-            "fix the rules or the suite (expectations/*.json), then run again.")
-    tables.publish(staging / "tables", dest, staging / "replaced")
-    shutil.rmtree(staging, ignore_errors=True)
-    _remove_if_empty(staging.parent)
+            + f"\nInspect the failed batches in {generation / 'failed'} and the report in "
+            f"{generation / 'data_docs' / 'index.html'}; fix the rules or the suite (expectations/*.json), "
+            "then run again. The published tables are unchanged.")
+    try:
+        tables.publish(generation, dest)
+    except (tables.PublishError, OSError) as exc:
+        raise RunFailed(f"publishing to {dest} failed, the published tables are unchanged: {exc}") from exc
+    summary.data_docs = str(dest / "data_docs" / "index.html")
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _data_docs(reports: list[BatchReport], dest: Path) -> Path:
-    folder = dest / "data_docs"
-    shutil.rmtree(folder, ignore_errors=True)
-    return build_data_docs([(r.name, result) for r in reports for result in r.results], folder)
-
-
-def _remove_if_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        pass  # another run's staging is still there

@@ -1,9 +1,9 @@
 """The unit of work behind one Prefect task: clean a batch, validate it, write it to staging.
 
 Kept free of Prefect so that the in-process CLI and the Prefect task run the very same code.
-A batch that passes its suites is written under `<staging>/tables/`; one that fails goes to
-`<staging>/failed/batch-NNNNNN/` with its GX results beside it, for inspection, and is never
-published.
+A batch that passes its suites is written into the run's generation folder (see
+`flows/tables.py`); one that fails goes to `<generation>/failed/batch-NNNNNN/` with its GX results
+beside it, for inspection, and is never published.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from transforms.boilerplate import RuleSet, load_rules
 class Settings:
     """Everything a batch needs besides its documents; small and picklable."""
 
-    staging: str
+    generation: str  # the run's own folder under the destination (flows/tables.py)
     rules_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
 
@@ -55,11 +55,11 @@ def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) 
     passed = all(o.success for o in outcomes)
     report = BatchReport(batch_no, cleaned.counts, passed,
                          [f for o in outcomes for f in o.failures], [o.result for o in outcomes])
-    staging = Path(settings.staging)
+    generation = Path(settings.generation)
     if passed:
-        tables.write_batch(cleaned.tables, staging / "tables", batch_no)
+        tables.write_batch(cleaned.tables, generation, batch_no)
     else:
-        failed = staging / "failed" / report.name
+        failed = generation / "failed" / report.name
         tables.write_batch(cleaned.tables, failed, batch_no)
         (failed / "validation.json").write_text(json.dumps(report.results, indent=1, default=str), encoding="utf-8")
     return report

@@ -6,14 +6,18 @@ Layout under the destination folder:
 - `rejected/batch-NNNNNN.parquet`: every document that did not make it, with a reason and its
   original bytes, so that nothing is lost.
 
-A run writes its batches into `.staging/<run>/tables/` and publishes them only when every batch
-passed validation: each table folder is then swapped in whole for the previous run's, so readers
-see the old tables or the new ones, never a mix. A run that fails validation leaves its staging
-folder in place for inspection and publishes nothing.
+Publication is one atomic step. Each run writes its batches, and its Data Docs, into a
+generation folder of its own, `.runs/<run>/`. The published names are fixed relative symbolic
+links through one pointer: `documents -> .current/documents` (likewise `removed_lines`,
+`rejected`, `data_docs`), and `.current -> .runs/<run>`. Publishing replaces `.current` with
+`os.replace`, so readers see all of the previous run's tables or all of the new run's, never a
+mix, and a run that fails publishes nothing and leaves the published tables as they were. The
+previous generation is kept until the next publication, for readers still reading it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +26,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 TABLES = ("documents", "removed_lines", "rejected")
+PUBLISHED = (*TABLES, "data_docs")  # the names readers use under the destination
+RUNS = ".runs"
+CURRENT = ".current"
 COMPRESSION = "zstd"
 
 # Rejection reasons: the whole vocabulary of rejected.reason.
@@ -108,12 +115,35 @@ def ensure_readable(root: Path) -> None:
                    target / "empty.parquet")
 
 
-def publish(staged: Path, dest: Path, trash: Path) -> None:
-    """Swap each staged table folder in for the published one; old folders go to `trash`."""
-    ensure_readable(staged)
-    trash.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        if (dest / name).exists():
-            (dest / name).rename(trash / name)
-        (staged / name).rename(dest / name)
-    shutil.rmtree(trash, ignore_errors=True)
+class PublishError(RuntimeError):
+    """The destination cannot be published to; the message says why and what to do."""
+
+
+def publish(generation: Path, dest: Path) -> None:
+    """Make `generation` (a folder under `dest/.runs/`) the published one, atomically."""
+    ensure_readable(generation)
+    for name in PUBLISHED:
+        link = dest / name
+        if link.is_symlink():
+            continue
+        if link.exists():
+            raise PublishError(f"{link} exists and is not a link written by clean/corpus; move it away or "
+                               "choose another destination")
+        link.symlink_to(Path(CURRENT) / name)
+    current = dest / CURRENT
+    previous = current.resolve() if current.is_symlink() else None
+    pointer = dest / f"{CURRENT}.{os.getpid()}"
+    pointer.unlink(missing_ok=True)
+    pointer.symlink_to(generation.relative_to(dest))
+    os.replace(pointer, current)
+    _remove_old_generations(dest, keep={generation.resolve(), previous})
+
+
+def _remove_old_generations(dest: Path, keep: set) -> None:
+    """Published generations older than the previous one; failed runs' folders stay for inspection."""
+    for folder in (dest / RUNS).iterdir():
+        if folder.resolve() not in keep and (folder / ".published").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in keep:
+        if folder is not None:
+            (folder / ".published").touch()

@@ -152,3 +152,39 @@ def test_missing_folder_is_an_error(tmp_path):
     """A mistyped rules folder must not silently mean 'no rules'."""
     with pytest.raises(RulePackError):
         load_rules([tmp_path / "nope"])
+
+
+HOSTILE_LINES = [
+    " | ".join(["Home"] * 40) + " | x",
+    " • ".join(["News"] * 40) + " !",
+    "· " * 700 + "x",
+    "| " * 700,
+    "Copyright 2019 " + "Ab " * 400 + "x",
+    "Photo: " + "Ab " * 400 + "x",
+    "share " * 250 + "sentence.",
+    "a" * 1400,
+]
+
+
+def test_no_rule_backtracks_catastrophically():
+    """A hang guard, not a speed test: exponential backtracking takes minutes; this allows 10 s.
+
+    (A menu of 21 '•' items once made copyright.notice run for more than 300 seconds.)
+    """
+    import time
+
+    started = time.monotonic()
+    for line in HOSTILE_LINES:
+        for rule in RULES.rules:
+            rule.matches(line)
+    assert time.monotonic() - started < 10
+
+
+def test_lines_longer_than_any_furniture_are_never_matched():
+    """A paragraph-length line is article text, whatever words it holds."""
+    from transforms.boilerplate import MAX_FURNITURE_CHARS
+
+    bar = "Share | Tweet | "
+    short, long = bar * 10, bar * (MAX_FURNITURE_CHARS // len(bar) + 1)
+    assert RULES.match(short) == "share.buttons" and RULES.rules_by_name["share.buttons"].matches(long)
+    assert RULES.match(long) is None

@@ -105,7 +105,7 @@ def test_rerun_into_the_same_destination_replaces_instead_of_duplicating(corpus,
     first = read(cleaned, "documents")
     assert main(["--source", str(corpus), "--dest", str(cleaned), "--batch-size", "7"]) == 0
     assert read(cleaned, "documents") == first
-    assert not (cleaned / ".staging").exists()
+    assert len(list((cleaned / ".runs").iterdir())) == 2  # the new generation and the previous one
 
 
 def test_failed_validation_publishes_nothing_and_keeps_the_batch(corpus, tmp_path, capsys):
@@ -116,8 +116,33 @@ def test_failed_validation_publishes_nothing_and_keeps_the_batch(corpus, tmp_pat
     assert code == 1
     assert "expect_column_values_to_not_match_regex_list(text)" in err and "Download Adobe Flash Player" in err
     assert not (dest / "documents").exists()
-    failed = list((dest / ".staging").glob("*/failed/batch-*/validation.json"))
-    assert failed and (dest / "data_docs" / "index.html").exists()
+    failed = list((dest / ".runs").glob("*/failed/batch-*/validation.json"))
+    assert failed and list((dest / ".runs").glob("*/data_docs/index.html"))
+
+
+def test_a_failed_run_leaves_the_published_tables_and_report_as_they_were(corpus, cleaned, capsys):
+    """Publication is all or nothing: a failing rerun does not touch what readers see."""
+    before = {name: read(cleaned, name) for name in tables.TABLES}
+    report = (cleaned / "data_docs" / "index.html").read_bytes()
+    assert main(["--source", str(corpus), "--dest", str(cleaned), "--disable-rule", "video.*"]) == 1
+    assert {name: read(cleaned, name) for name in tables.TABLES} == before
+    assert (cleaned / "data_docs" / "index.html").read_bytes() == report
+    assert "published tables are unchanged" in capsys.readouterr().err
+
+
+def test_publication_switches_all_tables_through_one_pointer(cleaned):
+    """Every published name resolves through .current, the one link a publication replaces."""
+    current = (cleaned / ".current").resolve()
+    for name in (*tables.TABLES, "data_docs"):
+        assert (cleaned / name).is_symlink() and (cleaned / name).resolve() == current / name
+
+
+@pytest.mark.parametrize("option", [["--rules", "/nonexistent/rules"], ["--disable-rule", "vidoe.*"]])
+def test_bad_rule_options_fail_before_any_work_with_a_clear_message(corpus, tmp_path, capsys, option):
+    """A missing rules folder or a mistyped rule name is an error up front, not a traceback later."""
+    assert main(["--source", str(corpus), "--dest", str(tmp_path / "o"), *option]) == 1
+    err = capsys.readouterr().err
+    assert "clean: FAILED: rules:" in err and "Traceback" not in err and not (tmp_path / "o" / "documents").exists()
 
 
 def test_user_rule_pack_extends_the_built_in_rules(corpus, tmp_path):

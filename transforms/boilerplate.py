@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_RULES_DIR = Path(__file__).parent / "rules"
+# Furniture is short: the longest kind, a web-archive notice, runs to a few hundred characters.
+# Longer lines are article text and are not matched at all, which also bounds regex work.
+MAX_FURNITURE_CHARS = 1500
 _NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 
 
@@ -52,6 +55,8 @@ class RuleSet:
 
     def match(self, line: str) -> str | None:
         """The name of the first rule matching the whole of `line`, or None."""
+        if len(line) > MAX_FURNITURE_CHARS:
+            return None
         for rule in self.rules:
             if rule.pattern.fullmatch(line):
                 return rule.name
@@ -60,6 +65,10 @@ class RuleSet:
     @property
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
+
+    @property
+    def rules_by_name(self) -> dict[str, Rule]:
+        return {r.name: r for r in self.rules}
 
 
 def load_rules(folders: Sequence[Path | str] | None = None, disabled: Iterable[str] = ()) -> RuleSet:
@@ -78,6 +87,9 @@ def load_rules(folders: Sequence[Path | str] | None = None, disabled: Iterable[s
             for rule in _read_pack(pack):
                 by_name[rule.name] = rule
     off = list(disabled)
+    unknown = [p for p in off if not any(fnmatch.fnmatchcase(name, p) for name in by_name)]
+    if unknown:
+        raise RulePackError(f"no rule is named like {unknown}: names are 'family.rule', e.g. 'video.size_menu' or 'video.*'")
     kept = [r for r in by_name.values() if not any(fnmatch.fnmatchcase(r.name, p) for p in off)]
     return RuleSet(tuple(kept))
 

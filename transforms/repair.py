@@ -36,6 +36,8 @@ CONFIG = ftfy.TextFixerConfig(
 )
 
 
+_NEW_BREAK = re.compile(r"[\r\n]")
+
 # Sequences that only mojibake produces ("â€" is the start of a UTF-8 curly quote read as cp1252,
 # "Ã©" an "é", "Ð¾" a Cyrillic "о"). If any survives repair, the damage could not be undone:
 # such text is rejected rather than published. The documents suite checks the same patterns.
@@ -52,6 +54,3 @@ def find_mojibake(text: str) -> str | None:
 def repair(text: str) -> str:
     """Repair mojibake, entities and control characters in `text` (see module docstring)."""
     return "\n".join(_NEW_BREAK.sub(" ", ftfy.fix_text(line, CONFIG)) for line in text.split("\n"))
-
-
-_NEW_BREAK = re.compile(r"[\r\n]")
