@@ -8,8 +8,8 @@ corpus is.
 
 from __future__ import annotations
 
-import os
 import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -77,17 +77,29 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         raise RunFailed(f"source folder {source} does not exist or is not a folder: check the source parameter")
     if batch_size < 1:
         raise RunFailed(f"batch_size must be at least 1, not {batch_size}")
-    started = time.monotonic()
-    generation = dest / tables.RUNS / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    settings = Settings(str(generation), tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
     try:  # a bad rules folder or a mistyped rule name fails here, before any work
-        rules_for(settings.rules_dirs, settings.disabled_rules)
+        rules_for(tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
     except RulePackError as exc:
         raise RunFailed(f"rules: {exc}") from exc
+    started = time.monotonic()
+    (dest / tables.RUNS).mkdir(parents=True, exist_ok=True)
+    generation = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=dest / tables.RUNS))
+    generation.chmod(0o755)  # mkdtemp makes it private; published tables are for every reader
+    settings = Settings(str(generation), tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
     files = discover(source)
     summary = RunSummary(str(source), str(dest), len(files))
     log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
+    reports = _clean_in_batches(read_documents(source, files), settings, submit, log, batch_size, max_in_flight,
+                                summary, started)
+    _publish_or_fail(reports, generation, dest)
+    summary.data_docs = str(dest / "data_docs" / "index.html")
+    summary.seconds = time.monotonic() - started
+    return summary
 
+
+def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_size: int, max_in_flight: int,
+                      summary: RunSummary, started: float) -> list[BatchReport]:
+    """Submit batches as documents stream in, with at most `max_in_flight` pending; in order."""
     reports: list[BatchReport] = []
     pending: deque = deque()
 
@@ -99,21 +111,25 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         log(f"clean: {report.name} done, {summary.counts.documents_in} documents so far "
             f"({summary.counts.clean} clean, {sum(summary.counts.rejected.values())} rejected), {rate:.0f} docs/s")
 
-    for batch_no, docs in enumerate(batched(read_documents(source, files), batch_size), start=1):
-        pending.append(submit(batch_no, docs, settings))
+    for batch_no, batch in enumerate(batched(docs, batch_size), start=1):
+        pending.append(submit(batch_no, batch, settings))
         while len(pending) >= max_in_flight:
             collect()
     while pending:
         collect()
     summary.batches = len(reports)
+    return reports
 
+
+def _publish_or_fail(reports: list[BatchReport], generation: Path, dest: Path) -> None:
+    """Report on every batch, then publish the generation only if every batch passed."""
     build_data_docs([(r.name, result) for r in reports for result in r.results], generation / "data_docs")
     failures = [f"{r.name}: {f}" for r in reports if not r.passed for f in r.failures]
     if failures:
         for name in tables.TABLES:  # the batches that passed are not worth keeping; failed/ is
             shutil.rmtree(generation / name, ignore_errors=True)
         raise RunFailed(
-            f"validation failed, nothing was published. Failed expectations:\n  " + "\n  ".join(failures)
+            "validation failed, nothing was published. Failed expectations:\n  " + "\n  ".join(failures)
             + f"\nInspect the failed batches in {generation / 'failed'} and the report in "
             f"{generation / 'data_docs' / 'index.html'}; fix the rules or the suite (expectations/*.json), "
             "then run again. The published tables are unchanged.")
@@ -121,6 +137,3 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         tables.publish(generation, dest)
     except (tables.PublishError, OSError) as exc:
         raise RunFailed(f"publishing to {dest} failed, the published tables are unchanged: {exc}") from exc
-    summary.data_docs = str(dest / "data_docs" / "index.html")
-    summary.seconds = time.monotonic() - started
-    return summary

@@ -120,6 +120,16 @@ def test_failed_validation_publishes_nothing_and_keeps_the_batch(corpus, tmp_pat
     assert failed and list((dest / ".runs").glob("*/data_docs/index.html"))
 
 
+def test_runs_in_the_same_second_get_their_own_generation(corpus, cleaned):
+    """Two quick reruns in one process must not write into the published generation."""
+    first = (cleaned / ".current").resolve()
+    for size in ("3", "5"):
+        assert main(["--source", str(corpus), "--dest", str(cleaned), "--batch-size", size]) == 0
+        assert (cleaned / ".current").resolve() != first
+        first = (cleaned / ".current").resolve()
+    assert len(read(cleaned, "documents")) == len({r["doc_id"] for r in read(cleaned, "documents")})
+
+
 def test_a_failed_run_leaves_the_published_tables_and_report_as_they_were(corpus, cleaned, capsys):
     """Publication is all or nothing: a failing rerun does not touch what readers see."""
     before = {name: read(cleaned, name) for name in tables.TABLES}
