@@ -218,3 +218,11 @@ def test_design_furniture_is_removed_audited_and_news_kept(tmp_path):
     assert doc["language"] == "en"
     removed = {r["text"]: r["rule"] for r in read(dest, "removed_lines")}
     assert {text: rule.split(".")[0] for text, rule in removed.items()} == DESIGN_FURNITURE
+
+
+def test_worker_processes_give_the_same_output_as_one_process(corpus, cleaned, tmp_path):
+    """--workers N runs batches in spawned processes; the tables must not change."""
+    parallel = tmp_path / "parallel"
+    assert main(["--source", str(corpus), "--dest", str(parallel), "--batch-size", "4", "--workers", "2"]) == 0
+    for name in tables.TABLES:
+        assert read(parallel, name) == read(cleaned, name), name
