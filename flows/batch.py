@@ -47,25 +47,27 @@ class CleanBatch:
     counts: Counts
 
 
-def clean_batch(docs: Sequence[RawDocument], rules: RuleSet) -> CleanBatch:
+def clean_batch(docs: Sequence[RawDocument], rules: RuleSet, repeated: frozenset[int] = frozenset()) -> CleanBatch:
     rows: dict[str, list[dict]] = {name: [] for name in tables.TABLES}
     counts = Counts(documents_in=len(docs))
     for doc in docs:
-        _clean_one(doc, rules, rows, counts)
+        _clean_one(doc, rules, repeated, rows, counts)
     return CleanBatch({name: tables.to_table(name, rows[name]) for name in tables.TABLES}, counts)
 
 
-def _clean_one(doc: RawDocument, rules: RuleSet, rows: dict[str, list[dict]], counts: Counts) -> None:
+def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows: dict[str, list[dict]],
+               counts: Counts) -> None:
     if doc.reason is not None:
         return _reject(doc, doc.reason, None, rows, counts)
     try:
-        cleaned = clean_text(doc.text, rules)
+        cleaned = clean_text(doc.text, rules, repeated)
     except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the run
         return _reject(doc, "error", f"cleaning raised {exc!r}; please report this document", rows, counts)
     if not cleaned.text and not cleaned.removals:
         return _reject(doc, "empty", "no text: empty, or only white space and invisible characters", rows, counts)
     for removal in cleaned.removals:
-        rows["removed_lines"].append({"doc_id": doc.doc_id, "line": removal.line, "text": removal.text, "rule": removal.rule})
+        rows["removed_lines"].append({"doc_id": doc.doc_id, "line": removal.line, "whole_line": removal.whole_line,
+                                      "start": removal.start, "text": removal.text, "rule": removal.rule})
         counts.lines_removed[removal.rule] += 1
     if not cleaned.text:
         rules_hit = ", ".join(sorted({r.rule for r in cleaned.removals}))

@@ -19,7 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.run import RunFailed, RunSummary, run
+from flows.run import REPEAT_MIN_DOCS, RunFailed, RunSummary, run
 from flows.stage import BatchReport, Settings, stage_batch
 
 
@@ -32,16 +32,19 @@ def clean_batch_task(batch_no: int, docs: list, settings: Settings) -> BatchRepo
 
 @flow(name="clean", description="Clean raw news text into validated, language-tagged Parquet tables.")
 def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 500,
-          rules: list[str] | None = None, disable_rules: list[str] | None = None) -> dict:
+          rules: list[str] | None = None, disable_rules: list[str] | None = None,
+          repeat_min_docs: int = REPEAT_MIN_DOCS) -> dict:
     """Clean every input under `source` into `dest`/{documents,removed_lines,rejected}.
 
     `rules`: extra rule-pack folders, read after the built-in packs (a rule of the same name
-    replaces the built-in one); `disable_rules`: rule names or patterns such as "video.*".
+    replaces the built-in one); `disable_rules`: rule names or patterns such as "video.*";
+    `repeat_min_docs`: a short line in this many documents or more is furniture (0: off).
     """
     logger = get_run_logger()
     try:
         summary = run(source, dest, submit=clean_batch_task.submit, log=logger.info, batch_size=batch_size,
-                      rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or ())
+                      rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or (),
+                      repeat_min_docs=repeat_min_docs)
     except RunFailed as exc:
         logger.error(str(exc))
         raise
@@ -88,13 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--disable-rule", action="append", default=[], metavar="NAME",
                         help="switch a rule off by name or pattern, e.g. 'video.*' (repeatable)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1, in this process)")
+    parser.add_argument("--repeat-min-docs", type=int, default=REPEAT_MIN_DOCS, metavar="N",
+                        help=f"a short line in N+ documents is furniture, unless a full sentence (default {REPEAT_MIN_DOCS}; 0: off)")
     args = parser.parse_args(argv)
 
     submit, pool = _local_submit(args.workers)
     try:
         summary = run(args.source, args.dest, submit=submit, log=lambda m: print(m, file=sys.stderr, flush=True),
                       batch_size=args.batch_size, rules_dirs=_rules_dirs(args.rules),
-                      disabled_rules=args.disable_rule, max_in_flight=max(2, 2 * args.workers))
+                      disabled_rules=args.disable_rule, max_in_flight=max(2, 2 * args.workers),
+                      repeat_min_docs=args.repeat_min_docs)
     except RunFailed as exc:
         print(f"clean: FAILED: {exc}", file=sys.stderr)
         return 1

@@ -20,8 +20,14 @@ from expectations.gate import build_data_docs
 from flows import tables
 from flows.batch import Counts
 from flows.inputs import batched, discover, read_documents
-from flows.stage import BatchReport, Settings, rules_for
+from flows.stage import BatchReport, Settings, rules_for, write_repeated_lines
 from transforms.boilerplate import RulePackError
+from transforms.document import prepared_lines
+from transforms.repetition import RepeatCounter
+
+# Default for repeat_min_docs: high enough that a story syndicated to a few outlets in one corpus
+# keeps its headline, low enough to catch a site's footer within a few hundred documents.
+REPEAT_MIN_DOCS = 5
 
 Submit = Callable[[int, list, Settings], object]  # returns a future with .result()
 Log = Callable[[str], None]
@@ -70,8 +76,13 @@ class RunSummary:
 
 
 def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch_size: int = 500,
-        rules_dirs: Sequence[str] = (), disabled_rules: Sequence[str] = (), max_in_flight: int = 4) -> RunSummary:
-    """Clean everything under `source` into the tables under `dest` (see flows/tables.py)."""
+        rules_dirs: Sequence[str] = (), disabled_rules: Sequence[str] = (), max_in_flight: int = 4,
+        repeat_min_docs: int = REPEAT_MIN_DOCS) -> RunSummary:
+    """Clean everything under `source` into the tables under `dest` (see flows/tables.py).
+
+    `repeat_min_docs`: a short line found in at least this many documents of the run is
+    furniture unless it is a full sentence (transforms/repetition.py); 0 switches that off.
+    """
     source, dest = Path(source), Path(dest)
     if not source.is_dir():
         raise RunFailed(f"source folder {source} does not exist or is not a folder: check the source parameter")
@@ -85,16 +96,32 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     (dest / tables.RUNS).mkdir(parents=True, exist_ok=True)
     generation = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=dest / tables.RUNS))
     generation.chmod(0o755)  # mkdtemp makes it private; published tables are for every reader
-    settings = Settings(str(generation), tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
     files = discover(source)
     summary = RunSummary(str(source), str(dest), len(files))
     log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
+    settings = Settings(str(generation), tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
+                        _count_repeats(source, files, repeat_min_docs, generation, log))
     reports = _clean_in_batches(read_documents(source, files), settings, submit, log, batch_size, max_in_flight,
                                 summary, started)
     _publish_or_fail(reports, generation, dest)
     summary.data_docs = str(dest / "data_docs" / "index.html")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _count_repeats(source: Path, files: list[Path], min_docs: int, generation: Path, log: Log) -> str:
+    """First pass: which short lines recur in `min_docs` documents or more; their hashes' file."""
+    if min_docs < 1:
+        return ""
+    counter = RepeatCounter()
+    for doc in read_documents(source, files):
+        if doc.text:
+            counter.add(prepared_lines(doc.text))
+    frequent = counter.frequent(min_docs)
+    path = generation / "repeated_lines.u64"
+    write_repeated_lines(frequent, path)
+    log(f"clean: {len(frequent)} lines recur in {min_docs}+ documents and will be removed as furniture")
+    return str(path)
 
 
 def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_size: int, max_in_flight: int,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class Settings:
     generation: str  # the run's own folder under the destination (flows/tables.py)
     rules_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
+    repeated_lines: str = ""  # file of the run's frequent line hashes (transforms/repetition.py)
 
 
 @dataclass
@@ -49,8 +51,23 @@ def rules_for(rules_dirs: tuple[str, ...], disabled: tuple[str, ...]) -> RuleSet
     return load_rules([Path(d) for d in rules_dirs] or None, disabled)
 
 
+@functools.lru_cache(maxsize=4)
+def repeated_lines(path: str) -> frozenset[int]:
+    """The run's frequent line hashes, read once per process."""
+    if not path:
+        return frozenset()
+    keys = array("Q")
+    keys.frombytes(Path(path).read_bytes())
+    return frozenset(keys)
+
+
+def write_repeated_lines(keys: frozenset[int], path: Path) -> None:
+    path.write_bytes(array("Q", sorted(keys)).tobytes())
+
+
 def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
-    cleaned = clean_batch(docs, rules_for(settings.rules_dirs, settings.disabled_rules))
+    rules = rules_for(settings.rules_dirs, settings.disabled_rules)
+    cleaned = clean_batch(docs, rules, repeated_lines(settings.repeated_lines))
     outcomes = [validate(name, table) for name, table in cleaned.tables.items()]
     passed = all(o.success for o in outcomes)
     report = BatchReport(batch_no, cleaned.counts, passed,

@@ -62,6 +62,8 @@ DOCUMENTS = pa.schema([
 REMOVED_LINES = pa.schema([
     ("doc_id", pa.string()),
     ("line", pa.int32()),
+    ("whole_line", pa.bool_()),  # false: a piece cut from a line that was kept
+    ("start", pa.int32()),  # where a cut piece began in the normalised line; 0 for whole lines
     ("text", pa.large_string()),
     ("rule", pa.string()),
 ])

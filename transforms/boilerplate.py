@@ -1,13 +1,26 @@
-"""Line-by-line boilerplate removal, driven by rule packs kept as data.
+"""Boilerplate removal by named rules kept as data: whole lines, and furniture glued to a line.
 
 A rule pack is a TOML file (one per family: share widgets, comments, video players...) in a
-rules folder; the default folder is `transforms/rules/`. Each rule is a regular expression that
-must match a *whole* normalised line (`re.fullmatch`, case-insensitive unless the rule says
-otherwise), so an article sentence that merely contains the same words is never touched:
-"Share" alone on a line is a share button, "Share prices fell" is news.
+rules folder; the default folder is `transforms/rules/`. Each rule is a regular expression
+(case-insensitive unless the rule says `case_sensitive = true`) with a `scope`:
 
-Every rule documents what it `targets` and carries examples of lines it must `drop` and lines
-it must `keep`; the test suite checks each rule against its own examples.
+- `line` (the default): it must match the *whole* normalised line (`re.fullmatch`), so an
+  article sentence that merely contains the same words is never touched: "Share" alone on a
+  line is a share button, "Share prices fell" is news;
+- `prefix`, `suffix`, `edges`: furniture glued to the start, the end, or either end of a line
+  ("Story highlights Jeb Bush opened...", "... Read more"): the match is cut and the rest of
+  the line kept; cuts repeat while something is cut, so stacked labels all go;
+- `anywhere`: every occurrence, even inside a line. No built-in rule uses it: a label in the
+  middle of a paragraph is part of what was extracted as one piece of text, and cutting there
+  would splice two sentences together.
+
+Every rule documents what it `targets` and carries examples: a `line` rule lists lines it must
+`drop`; an inline rule lists `cut` pairs [line, what must remain]; every rule lists sentences it
+must `keep` untouched. The test suite checks each rule against its own examples and the whole
+rule set against every `keep` example.
+
+A rule with `opens_list = true` marks the header of a list of links ("Related", "Read more"):
+`transforms/structure.py` removes the headline-like lines that follow it.
 
 Rules apply to every document whatever its language: furniture is often in another language
 than the article (an Arabic share footer under an English story). A rule's `lang` says which
@@ -25,13 +38,24 @@ from pathlib import Path
 
 DEFAULT_RULES_DIR = Path(__file__).parent / "rules"
 # Furniture is short: the longest kind, a web-archive notice, runs to a few hundred characters.
-# Longer lines are article text and are not matched at all, which also bounds regex work.
+# Longer lines are article text and are not matched whole, which also bounds regex work.
 MAX_FURNITURE_CHARS = 1500
+SCOPES = ("line", "prefix", "suffix", "edges", "anywhere")
+MAX_CUT_ROUNDS = 5
 _NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+_SEPARATORS = r"[\s:|•·\-–—]*"
+_LEFTOVER = re.compile(r"[\W_]*")  # what is left when only punctuation remains
 
 
 class RulePackError(ValueError):
     """A rule pack that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    start: int  # where the cut piece began in the normalised line
+    text: str  # what was cut
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -40,27 +64,43 @@ class Rule:
     family: str
     lang: str  # language of the words the rule matches, or "*" for none in particular
     targets: str
-    pattern: re.Pattern[str]
-    drop: tuple[str, ...] = ()
+    pattern: re.Pattern[str]  # as compiled for the rule's scope
+    scope: str = "line"
+    opens_list: bool = False
+    drop: tuple[str, ...] = ()  # for inline rules: the lines of the `cut` examples
+    cut_to: tuple[str, ...] = ()  # for inline rules: what must remain of each `drop` line
     keep: tuple[str, ...] = ()
     pack: str = ""  # the file the rule came from
 
     def matches(self, line: str) -> bool:
-        return self.pattern.fullmatch(line) is not None
+        """A line rule matches the whole line; an inline rule finds something to cut."""
+        if self.scope == "line":
+            return self.pattern.fullmatch(line) is not None
+        return self.pattern.search(line) is not None
+
+    def cut(self, line: str) -> tuple[str, list[Cut]]:
+        """`line` without this (inline) rule's matches, cut again while something new is exposed."""
+        cuts: list[Cut] = []
+        for _ in range(MAX_CUT_ROUNDS):
+            found = [m for m in self.pattern.finditer(line) if m.end() > m.start()]
+            for match in reversed(found):
+                cuts.append(Cut(match.start(), match.group(0).strip(), self.name))
+                line = (line[: match.start()].rstrip() + " " + line[match.end():].lstrip()).strip()
+            if not found or not line:
+                break
+        return line, cuts
+
+
+@dataclass(frozen=True)
+class LineResult:
+    text: str | None  # the line to keep, or None when the whole line is furniture
+    rule: str | None = None  # the rule that removed the whole line
+    cuts: tuple[Cut, ...] = ()
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...] = field(default_factory=tuple)
-
-    def match(self, line: str) -> str | None:
-        """The name of the first rule matching the whole of `line`, or None."""
-        if len(line) > MAX_FURNITURE_CHARS:
-            return None
-        for rule in self.rules:
-            if rule.pattern.fullmatch(line):
-                return rule.name
-        return None
 
     @property
     def names(self) -> list[str]:
@@ -70,13 +110,63 @@ class RuleSet:
     def rules_by_name(self) -> dict[str, Rule]:
         return {r.name: r for r in self.rules}
 
+    @property
+    def list_openers(self) -> frozenset[str]:
+        return frozenset(r.name for r in self.rules if r.opens_list)
+
+    def match(self, line: str) -> str | None:
+        """The name of the first `line` rule matching the whole of `line`, or None."""
+        if len(line) > MAX_FURNITURE_CHARS:
+            return None
+        for rule in self.rules:
+            if rule.scope == "line" and rule.pattern.fullmatch(line):
+                return rule.name
+        return None
+
+    def clean_line(self, line: str) -> LineResult:
+        """Apply every rule to one normalised line: drop it whole, or cut what is glued to it."""
+        whole = self.match(line)
+        if whole:
+            return LineResult(None, whole)
+        original = line
+        cuts: list[Cut] = []
+        for _ in range(MAX_CUT_ROUNDS):
+            before = len(cuts)
+            for rule in self.rules:
+                if rule.scope != "line" and line:
+                    line, found = rule.cut(line)
+                    cuts.extend(found)
+            if len(cuts) == before:
+                break
+        if not cuts:
+            return LineResult(line)
+        if _LEFTOVER.fullmatch(line):
+            return LineResult(None, cuts[-1].rule, tuple(cuts))
+        whole = self.match(line)
+        return LineResult(None if whole else line, whole, _located(original, cuts))
+
+
+def _located(original: str, cuts: list[Cut]) -> tuple[Cut, ...]:
+    """The cuts with `start` as an offset into the original line, each piece found once."""
+    taken: set[int] = set()
+    located = []
+    for cut in cuts:
+        start = original.find(cut.text)
+        while start in taken and start >= 0:
+            start = original.find(cut.text, start + 1)
+        start = start if start >= 0 else max(taken, default=-1) + 1
+        taken.add(start)
+        located.append(Cut(start, cut.text, cut.rule))
+    return tuple(sorted(located, key=lambda c: c.start))
+
 
 def load_rules(folders: Sequence[Path | str] | None = None, disabled: Iterable[str] = ()) -> RuleSet:
     """Load every `*.toml` pack from `folders` (default: the built-in packs).
 
     Packs are read in folder order, then file-name order; a rule whose name was already loaded
     replaces the earlier one, so a user folder listed after the default can override a rule.
-    `disabled` holds rule names or shell-style patterns ("video.*") to switch off.
+    `disabled` holds rule names or shell-style patterns ("video.*") to switch off; a pattern
+    that names no rule is an error (a typo would otherwise switch nothing off, silently).
     """
     folders = [DEFAULT_RULES_DIR] if not folders else [Path(f) for f in folders]
     by_name: dict[str, Rule] = {}
@@ -103,22 +193,44 @@ def _read_pack(path: Path) -> list[Rule]:
     return [_make_rule(path, family, spec) for spec in data.get("rules", [])]
 
 
+def _compile(pattern: str, scope: str, flags: int) -> re.Pattern[str]:
+    """The rule's regex as its scope needs it; inline cuts take adjoining separators along."""
+    if scope == "prefix":
+        pattern = rf"^(?:{pattern})(?!\w){_SEPARATORS}"
+    elif scope == "suffix":
+        pattern = rf"{_SEPARATORS}(?<!\w)(?:{pattern})[\s.]*$"
+    elif scope == "edges":
+        pattern = rf"^(?:{pattern})(?!\w){_SEPARATORS}|{_SEPARATORS}(?<!\w)(?:{pattern})[\s.]*$"
+    elif scope == "anywhere":
+        pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
+    return re.compile(pattern, flags)
+
+
 def _make_rule(path: Path, family: str, spec: dict) -> Rule:
     name = f"{family}.{spec.get('name', '')}"
     if not _NAME.fullmatch(name):
         raise RulePackError(f"{path}: rule name {name!r} must look like 'family.snake_case'")
+    scope = spec.get("scope", "line")
+    if scope not in SCOPES:
+        raise RulePackError(f"{path}: rule {name}: scope {scope!r} is not one of {SCOPES}")
     flags = 0 if spec.get("case_sensitive", False) else re.IGNORECASE
     try:
-        pattern = re.compile(spec["pattern"], flags)
+        pattern = _compile(spec["pattern"], scope, flags)
     except (KeyError, re.error) as exc:
         raise RulePackError(f"{path}: rule {name}: bad or missing pattern: {exc}") from exc
+    cut_pairs = [tuple(pair) for pair in spec.get("cut", ())]
+    if any(len(pair) != 2 for pair in cut_pairs):
+        raise RulePackError(f"{path}: rule {name}: each `cut` example is [line, what remains]")
     return Rule(
         name=name,
         family=family,
         lang=spec.get("lang", "*"),
         targets=spec.get("targets", ""),
         pattern=pattern,
-        drop=tuple(spec.get("drop", ())),
+        scope=scope,
+        opens_list=bool(spec.get("opens_list", False)),
+        drop=tuple(spec.get("drop", ())) + tuple(p[0] for p in cut_pairs),
+        cut_to=tuple(p[1] for p in cut_pairs),
         keep=tuple(spec.get("keep", ())),
         pack=str(path),
     )

@@ -1,12 +1,17 @@
-"""One document's text in, clean text, language and an audit of every removed line out.
+"""One document's text in, clean text, language and an audit of every removal out.
 
 The order matters and is fixed:
 1. split into lines first, so that each removal is reported with its line number in the
    decoded document (what an editor would show);
-2. repair each line's encoding (`transforms.repair`);
-3. normalise its white space (`transforms.whitespace`);
-4. drop it if a boilerplate rule matches the whole line (`transforms.boilerplate`);
-5. join what is left, keeping paragraph breaks, and detect the language of that clean text
+2. repair each line's encoding (`transforms.repair`) and normalise its white space
+   (`transforms.whitespace`);
+3. rules (`transforms.boilerplate`): drop a line that is furniture as a whole, or cut the
+   furniture glued to its start, end or middle and keep the rest;
+4. repetition (`transforms.repetition`): drop a short line that recurs in many documents of the
+   run, unless it is a full sentence;
+5. shape and position (`transforms.structure`): drop the lists of links that follow a list
+   header or trail after the article;
+6. join what is left, keeping paragraph breaks, and detect the language of that clean text
    (`transforms.language`), so furniture in another language cannot sway the answer.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transforms import repetition, structure
 from transforms.boilerplate import RuleSet
 from transforms.language import detect_language
 from transforms.repair import repair
@@ -23,8 +29,10 @@ from transforms.whitespace import join_paragraphs, normalize_line, split_lines
 @dataclass(frozen=True)
 class Removal:
     line: int  # 1-based line number in the decoded document
-    text: str  # the line as it was in the decoded document
+    text: str  # a whole line as it was in the decoded document, or the piece cut from it
     rule: str  # name of the rule that removed it
+    start: int = 0  # for a cut: where in the (normalised) line it began
+    whole_line: bool = True
 
 
 @dataclass(frozen=True)
@@ -35,17 +43,51 @@ class CleanedText:
     removals: tuple[Removal, ...]
 
 
-def clean_text(text: str, rules: RuleSet) -> CleanedText:
-    """Repair, normalise and de-furnish `text`, then detect its language."""
-    kept: list[str] = []
+def prepared_lines(text: str) -> list[str]:
+    """The document's lines, repaired and normalised: what rules and counts look at."""
+    return [normalize_line(repair(raw)) for raw in split_lines(text)]
+
+
+def clean_text(text: str, rules: RuleSet, repeated: frozenset[int] = frozenset()) -> CleanedText:
+    """Repair, normalise and de-furnish `text`, then detect its language.
+
+    `repeated` holds the hashes of lines that recur across the run (`transforms.repetition`).
+    """
+    raw_lines = split_lines(text)
+    kept: list[str | None] = []  # None: removed; "": a blank line (a paragraph break)
     removals: list[Removal] = []
-    for number, raw in enumerate(split_lines(text), start=1):
-        line = normalize_line(repair(raw))
-        rule = rules.match(line) if line else None
-        if rule is None:
-            kept.append(line)
-        else:
-            removals.append(Removal(number, raw, rule))
-    clean = join_paragraphs(kept)
+    openers: set[int] = set()
+    for index, (raw, line) in enumerate(zip(raw_lines, prepared_lines(text))):
+        kept.append(_apply_rules(index, raw, line, rules, repeated, removals, openers))
+    for index, rule in _structural(kept, openers):
+        removals.append(Removal(index + 1, raw_lines[index], rule))
+        kept[index] = None
+    removals.sort(key=lambda r: (r.line, r.start))
+    clean = join_paragraphs(line for line in kept if line is not None)
     language = detect_language(clean)
     return CleanedText(clean, language.code, language.score, tuple(removals))
+
+
+def _apply_rules(index: int, raw: str, line: str, rules: RuleSet, repeated: frozenset[int],
+                 removals: list[Removal], openers: set[int]) -> str | None:
+    """What is left of one line (None when it is removed), recording each removal."""
+    if not line:
+        return ""
+    result = rules.clean_line(line)
+    if result.text is None:
+        removals.append(Removal(index + 1, raw, result.rule))
+        if result.rule in rules.list_openers:
+            openers.add(index)
+        return None
+    if repeated and repetition.countable(result.text) and repetition.line_key(result.text) in repeated:
+        removals.append(Removal(index + 1, raw, repetition.RULE))
+        return None
+    removals.extend(Removal(index + 1, c.text, c.rule, c.start, whole_line=False) for c in result.cuts)
+    return result.text
+
+
+def _structural(kept: list[str | None], openers: set[int]) -> list[tuple[int, str]]:
+    found = [(i, "structure.list_items") for i in structure.list_items(kept, openers)]
+    taken = {i for i, _ in found}
+    found += [(i, "structure.tail_links") for i in structure.tail_links(kept) if i not in taken]
+    return found

@@ -1,0 +1,92 @@
+"""Shape, position and repetition: furniture told apart without naming its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.dataset as ds
+
+from flows.clean import main
+from transforms.boilerplate import load_rules
+from transforms.document import clean_text
+from transforms.repetition import RepeatCounter, countable, line_key
+from transforms.structure import headline_like, is_sentence, list_items, tail_links
+
+RULES = load_rules()
+BODY = [
+    "The city council approved the budget on Tuesday after a long debate about housing.",
+    "Opposition members said the plan did too little for renters in the poorest districts.",
+]
+
+
+def test_sentences_and_headlines_are_told_apart():
+    """The two shapes the position rules rely on."""
+    assert is_sentence(BODY[0]) and not headline_like("Council approves budget after long debate.")
+    assert headline_like("Council approves budget after long debate") and not is_sentence("Council approves budget")
+
+
+def test_items_after_a_list_header_go_up_to_the_next_sentence():
+    """After 'Related', headline-like lines are links; the next real sentence ends the list."""
+    lines = ["Related", "Mayor defends housing plan", "", "Bus fares to rise in April", BODY[0], "Short title here"]
+    assert list_items(lines, {0}) == [1, 3]
+
+
+def test_a_trailing_run_of_headlines_is_a_link_box_but_a_subheading_is_not():
+    """Three or more headline-like lines after the last sentence are links; one is not."""
+    links = [*BODY, "Mayor defends housing plan", "Bus fares to rise in April", "Five things to know about the budget"]
+    assert tail_links(links) == [2, 3, 4]
+    assert tail_links([*BODY, "What happens next", BODY[0]]) == []
+    assert tail_links([*BODY, "Mayor defends housing plan", "Bus fares to rise in April"]) == []
+    assert tail_links(["A headline only", "Another headline only", "And a third one"]) == []
+
+
+def test_a_related_header_takes_its_links_with_it_in_clean_text():
+    """The header is removed by its rule, the links below by position, the article stays."""
+    text = "\n".join([*BODY, "", "Related stories", "Mayor defends housing plan", "Bus fares to rise in April"])
+    result = clean_text(text, RULES)
+    assert result.text == "\n".join(BODY)
+    assert [r.rule for r in result.removals] == ["navigation.related_header", "structure.list_items", "structure.list_items"]
+
+
+def test_repetition_keys_fold_case_digits_and_punctuation_but_not_words():
+    """'Page 1 of 3' and 'PAGE 2 OF 3!' are one line; different words are different lines."""
+    assert line_key("Page 1 of 3") == line_key("PAGE 2 OF 3!") != line_key("Page 1 of 4 chapters")
+    assert line_key("Tweet with a location") == line_key("tweet with a location")
+
+
+def test_full_sentences_never_count_as_repetition():
+    """Wire copy repeats whole sentences across outlets: those are news."""
+    counter = RepeatCounter()
+    for _ in range(10):
+        counter.add([BODY[0], "Subscribe to the morning digest", ""])
+    frequent = counter.frequent(5)
+    assert not countable(BODY[0]) and line_key(BODY[0]) not in frequent
+    assert line_key("Subscribe to the morning digest") in frequent
+
+
+def test_inline_cuts_are_audited_with_their_offset():
+    """A label glued to a kept line is cut, and removed_lines says what, where and by which rule."""
+    result = clean_text("Story highlights The council approved the budget on Tuesday after a long debate.", RULES)
+    assert result.text == "The council approved the budget on Tuesday after a long debate."
+    (cut,) = result.removals
+    assert (cut.line, cut.start, cut.whole_line, cut.text, cut.rule) == (1, 0, False, "Story highlights", "navigation.story_highlights")
+
+
+def _read(dest: Path, name: str) -> list[dict]:
+    return ds.dataset(dest / name, format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+def test_a_footer_repeated_across_batches_is_removed_and_the_threshold_is_a_parameter(tmp_path):
+    """Counting spans the whole run (batches of 2 here); --repeat-min-docs 0 switches it off."""
+    source = tmp_path / "raw"
+    source.mkdir()
+    for i, name in enumerate(["harbour", "school", "bridge", "market", "library", "stadium"]):
+        (source / f"{i}.txt").write_text(f"The {name} story opens with a line of its own.\n{BODY[i % 2]}\n"
+                                         "Example Gazette Group Ltd\n", encoding="utf-8")
+    on, off = tmp_path / "on", tmp_path / "off"
+    assert main(["--source", str(source), "--dest", str(on), "--batch-size", "2"]) == 0
+    assert main(["--source", str(source), "--dest", str(off), "--repeat-min-docs", "0"]) == 0
+    assert all("Example Gazette" not in d["text"] for d in _read(on, "documents"))
+    assert sum(r["rule"] == "repetition.frequent_line" for r in _read(on, "removed_lines")) == 6
+    assert all("Example Gazette" in d["text"] for d in _read(off, "documents"))
+    assert all(BODY[i % 2] in d["text"] for i, d in enumerate(sorted(_read(on, "documents"), key=lambda d: d["source"])))

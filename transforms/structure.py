@@ -1,0 +1,67 @@
+"""Furniture told by a line's shape and its place in the document, not by its words.
+
+Lists of links to other stories are made of headline-like lines: a few words, no full stop.
+Lines are given as a list where None marks a line already removed and "" a blank line; both
+are passed over. Two places give them away:
+- right after a list header ("Related", "Read more", "More from CNN": rules with
+  `opens_list = true`): the headline-like lines that follow, up to the next real sentence;
+- the tail of a document: a run of at least `TAIL_RUN` headline-like lines after the last real
+  sentence ("most read" boxes extracted after the article).
+
+A headline at the top of the article, or a sub-heading followed by its paragraph, is a single
+headline-like line among sentences, and is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+TAIL_RUN = 3
+_SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
+_WORD = re.compile(r"\w+")
+
+
+def words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def is_sentence(line: str) -> bool:
+    """A full sentence: six words or more, ending as sentences end."""
+    return words(line) >= 6 and _SENTENCE_END.search(line) is not None
+
+
+def headline_like(line: str) -> bool:
+    """Two to twenty words without a closing full stop: a headline, a link, a label."""
+    return 2 <= words(line) <= 20 and not re.search(r"[.;:,]\W*$", line)
+
+
+def list_items(lines: Sequence[str | None], openers: set[int]) -> list[int]:
+    """Indexes of headline-like lines that follow a list header, up to the next other line."""
+    taken: list[int] = []
+    for start in sorted(openers):
+        for index in range(start + 1, len(lines)):
+            if index in openers:
+                break
+            if not lines[index]:
+                continue
+            if not headline_like(lines[index]) or is_sentence(lines[index]):
+                break
+            taken.append(index)
+    return taken
+
+
+def tail_links(lines: Sequence[str | None]) -> list[int]:
+    """Indexes of a trailing run of headline-like lines after the document's last sentence."""
+    run: list[int] = []
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if not line:
+            continue
+        if headline_like(line) and not is_sentence(line):
+            run.append(index)
+            continue
+        if not is_sentence(line):
+            return []  # the tail is not a clean run of links: leave it
+        return sorted(run) if len(run) >= TAIL_RUN else []
+    return []  # no sentence at all: nothing to anchor the tail on
