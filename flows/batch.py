@@ -16,6 +16,11 @@ from flows import tables
 from flows.inputs import RawDocument
 from transforms.boilerplate import RuleSet
 from transforms.document import clean_text
+from transforms.language import count_letters
+
+# Fewer letters than this left after cleaning is a stray control label ("Yes", "OK", "Close"),
+# not an article. Kept low on purpose: a one-word quote of a real text must survive.
+MIN_ARTICLE_LETTERS = 6
 from transforms.repair import find_mojibake
 
 
@@ -73,6 +78,9 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
         rules_hit = ", ".join(sorted({r.rule for r in cleaned.removals}))
         detail = f"all {len(cleaned.removals)} non-blank lines were boilerplate ({rules_hit})"
         return _reject(doc, "no_content", detail, rows, counts)
+    if count_letters(cleaned.text) < MIN_ARTICLE_LETTERS:
+        detail = f"only {cleaned.text!r} is left after cleaning: a stray label, not an article"
+        return _reject(doc, "too_short", detail, rows, counts)
     damaged = find_mojibake(cleaned.text)
     if damaged:
         return _reject(doc, "mojibake", f"mojibake {damaged!r} is left after encoding repair", rows, counts)

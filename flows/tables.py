@@ -40,6 +40,7 @@ REASONS = {
     "empty": "the document has no text: empty or white space only",
     "error": "cleaning raised an unexpected error (a bug: the detail holds it; please report the document)",
     "mojibake": "encoding damage that repair could not undo (the text would be garbage to a reader)",
+    "too_short": "what is left after cleaning is a stray label, not an article (fewer than 6 letters, e.g. 'Yes')",
     "no_content": "nothing is left once boilerplate is removed: the document is only page furniture",
 }
 

@@ -100,3 +100,12 @@ def test_a_document_that_breaks_cleaning_is_rejected_with_the_error():
     (row,) = batch.tables["rejected"].to_pylist()
     assert row["reason"] == "error" and "z.txt" in row["detail"] and "boom" in row["detail"]
     assert row["original"] == b"raw" and validate("rejected", batch.tables["rejected"]).success
+
+
+def test_a_stray_label_left_alone_is_rejected_as_too_short_but_one_real_word_is_kept():
+    """'Yes' (what a cookie dialog leaves) is not an article; a one-word quote of real text is."""
+    stray = RawDocument("a.txt", 0, 0, "Yes", "utf-8", b"Yes")
+    word = RawDocument("b.txt", 0, 0, "Благодарности.", "utf-8", b"")
+    batch = clean_batch([stray, word], load_rules())
+    assert [r["reason"] for r in batch.tables["rejected"].to_pylist()] == ["too_short"]
+    assert [d["source"] for d in batch.tables["documents"].to_pylist()] == ["b.txt"]
