@@ -90,3 +90,31 @@ def test_a_footer_repeated_across_batches_is_removed_and_the_threshold_is_a_para
     assert sum(r["rule"] == "repetition.frequent_line" for r in _read(on, "removed_lines")) == 6
     assert all("Example Gazette" in d["text"] for d in _read(off, "documents"))
     assert all(BODY[i % 2] in d["text"] for i, d in enumerate(sorted(_read(on, "documents"), key=lambda d: d["source"])))
+
+
+ARTICLE = BODY + [
+    "The mayor said the first homes would be finished within two years of the vote.",
+    "Builders welcomed the decision but warned that material costs were still rising fast.",
+    "A group of tenants said they would keep campaigning for stronger rent controls.",
+    "The plan will be reviewed by the regional government before it takes effect in June.",
+]
+
+
+def test_everything_after_an_end_of_article_marker_near_the_end_goes():
+    """'Related Topics' closes the article: the topic links and the comments below it go."""
+    tail = ["Related Topics", "Housing", "Local government", "Leave a Reply", "Great article, thanks for writing it."]
+    result = clean_text("\n".join(ARTICLE + tail), RULES)
+    assert result.text == "\n".join(ARTICLE)
+    assert {r.rule for r in result.removals} == {"navigation.end_of_article", "structure.after_end"}
+
+
+def test_an_end_marker_high_in_the_document_does_not_take_the_article():
+    """A marker above the article's last part is removed alone; the article after it stays."""
+    result = clean_text("\n".join(["Council approves the budget", "More on this story", *ARTICLE]), RULES)
+    assert result.text == "\n".join(["Council approves the budget", *ARTICLE])
+
+
+def test_a_comment_counter_between_paragraphs_never_ends_the_article():
+    """Widgets put comment counters mid-article: only the counter goes."""
+    result = clean_text("\n".join([*ARTICLE[:4], "0 Comment(s)", *ARTICLE[4:]]), RULES)
+    assert result.text == "\n".join(ARTICLE)

@@ -20,7 +20,9 @@ must `keep` untouched. The test suite checks each rule against its own examples 
 rule set against every `keep` example.
 
 A rule with `opens_list = true` marks the header of a list of links ("Related", "Read more"):
-`transforms/structure.py` removes the headline-like lines that follow it.
+`transforms/structure.py` removes the headline-like lines that follow it. A rule with
+`ends_article = true` marks where the article is over ("Related Topics", a comment section):
+everything after it goes too, when it stands in the last part of the document.
 
 Rules apply to every document whatever its language: furniture is often in another language
 than the article (an Arabic share footer under an English story). A rule's `lang` says which
@@ -67,6 +69,7 @@ class Rule:
     pattern: re.Pattern[str]  # as compiled for the rule's scope
     scope: str = "line"
     opens_list: bool = False
+    ends_article: bool = False
     drop: tuple[str, ...] = ()  # for inline rules: the lines of the `cut` examples
     cut_to: tuple[str, ...] = ()  # for inline rules: what must remain of each `drop` line
     keep: tuple[str, ...] = ()
@@ -113,6 +116,10 @@ class RuleSet:
     @property
     def list_openers(self) -> frozenset[str]:
         return frozenset(r.name for r in self.rules if r.opens_list)
+
+    @property
+    def article_enders(self) -> frozenset[str]:
+        return frozenset(r.name for r in self.rules if r.ends_article)
 
     def match(self, line: str) -> str | None:
         """The name of the first `line` rule matching the whole of `line`, or None."""
@@ -229,6 +236,7 @@ def _make_rule(path: Path, family: str, spec: dict) -> Rule:
         pattern=pattern,
         scope=scope,
         opens_list=bool(spec.get("opens_list", False)),
+        ends_article=bool(spec.get("ends_article", False)),
         drop=tuple(spec.get("drop", ())) + tuple(p[0] for p in cut_pairs),
         cut_to=tuple(p[1] for p in cut_pairs),
         keep=tuple(spec.get("keep", ())),

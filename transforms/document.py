@@ -9,8 +9,8 @@ The order matters and is fixed:
    furniture glued to its start, end or middle and keep the rest;
 4. repetition (`transforms.repetition`): drop a short line that recurs in many documents of the
    run, unless it is a full sentence;
-5. shape and position (`transforms.structure`): drop the lists of links that follow a list
-   header or trail after the article;
+5. shape and position (`transforms.structure`): drop what follows an end-of-article marker
+   near the end, and the lists of links that follow a list header or trail after the article;
 6. join what is left, keeping paragraph breaks, and detect the language of that clean text
    (`transforms.language`), so furniture in another language cannot sway the answer.
 """
@@ -57,9 +57,10 @@ def clean_text(text: str, rules: RuleSet, repeated: frozenset[int] = frozenset()
     kept: list[str | None] = []  # None: removed; "": a blank line (a paragraph break)
     removals: list[Removal] = []
     openers: set[int] = set()
+    enders: set[int] = set()
     for index, (raw, line) in enumerate(zip(raw_lines, prepared_lines(text))):
-        kept.append(_apply_rules(index, raw, line, rules, repeated, removals, openers))
-    for index, rule in _structural(kept, openers):
+        kept.append(_apply_rules(index, raw, line, rules, repeated, removals, openers, enders))
+    for index, rule in _structural(kept, openers, enders):
         removals.append(Removal(index + 1, raw_lines[index], rule))
         kept[index] = None
     removals.sort(key=lambda r: (r.line, r.start))
@@ -69,7 +70,7 @@ def clean_text(text: str, rules: RuleSet, repeated: frozenset[int] = frozenset()
 
 
 def _apply_rules(index: int, raw: str, line: str, rules: RuleSet, repeated: frozenset[int],
-                 removals: list[Removal], openers: set[int]) -> str | None:
+                 removals: list[Removal], openers: set[int], enders: set[int]) -> str | None:
     """What is left of one line (None when it is removed), recording each removal."""
     if not line:
         return ""
@@ -78,6 +79,8 @@ def _apply_rules(index: int, raw: str, line: str, rules: RuleSet, repeated: froz
         removals.append(Removal(index + 1, raw, result.rule))
         if result.rule in rules.list_openers:
             openers.add(index)
+        if result.rule in rules.article_enders:
+            enders.add(index)
         return None
     if repeated and repetition.countable(result.text) and repetition.line_key(result.text) in repeated:
         removals.append(Removal(index + 1, raw, repetition.RULE))
@@ -86,8 +89,10 @@ def _apply_rules(index: int, raw: str, line: str, rules: RuleSet, repeated: froz
     return result.text
 
 
-def _structural(kept: list[str | None], openers: set[int]) -> list[tuple[int, str]]:
-    found = [(i, "structure.list_items") for i in structure.list_items(kept, openers)]
+def _structural(kept: list[str | None], openers: set[int], enders: set[int]) -> list[tuple[int, str]]:
+    found = [(i, "structure.after_end") for i in structure.after_end_marker(kept, enders)]
+    taken = {i for i, _ in found}
+    found += [(i, "structure.list_items") for i in structure.list_items(kept, openers) if i not in taken]
     taken = {i for i, _ in found}
     found += [(i, "structure.tail_links") for i in structure.tail_links(kept) if i not in taken]
     return found

@@ -2,7 +2,9 @@
 
 Lists of links to other stories are made of headline-like lines: a few words, no full stop.
 Lines are given as a list where None marks a line already removed and "" a blank line; both
-are passed over. Two places give them away:
+are passed over. An end-of-article marker ("Related Topics", a comment section's header: rules
+with `ends_article = true`) in the document's last part ends it: what follows goes. Two places
+give lists of links away:
 - right after a list header ("Related", "Read more", "More from CNN": rules with
   `opens_list = true`): the headline-like lines that follow, up to the next real sentence;
 - the tail of a document: a run of at least `TAIL_RUN` headline-like lines after the last real
@@ -18,6 +20,9 @@ import re
 from collections.abc import Sequence
 
 TAIL_RUN = 3
+# An end-of-article marker counts only in the last part of the document: the share of its
+# non-blank lines that may follow the marker. A marker higher up is more likely a stray label.
+END_MARKER_MAX_SHARE = 0.4
 _SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+")
 
@@ -49,6 +54,16 @@ def list_items(lines: Sequence[str | None], openers: set[int]) -> list[int]:
                 break
             taken.append(index)
     return taken
+
+
+def after_end_marker(lines: Sequence[str | None], markers: set[int]) -> list[int]:
+    """Indexes of every line after the first end-of-article marker in the document's last part."""
+    filled = [i for i, line in enumerate(lines) if line]
+    for marker in sorted(markers):
+        after = [i for i in filled if i > marker]
+        if len(after) <= END_MARKER_MAX_SHARE * (len(filled) + 1):
+            return after
+    return []
 
 
 def tail_links(lines: Sequence[str | None]) -> list[int]:
