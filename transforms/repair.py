@@ -1,12 +1,14 @@
-"""Encoding repair with ftfy, in one deliberate configuration.
+r"""Encoding repair with ftfy, in one deliberate configuration, applied line by line.
 
 What it changes (ftfy's defaults, kept on purpose):
 - mojibake: UTF-8 text that was decoded as cp1252, latin-1, MacRoman, cp1251... ("Ã©" -> "é",
-  "â€™" -> "’"), including partly lossy or inconsistent sequences;
-- HTML entities ("&amp;", "&nbsp;") unless the line holds a literal "<" (then it is markup and
-  entities are left as they are);
-- C1 control characters read as their cp1252 meaning, terminal escapes and other control
-  characters removed, lone surrogates repaired, Latin ligatures ("ﬁ") split, NFC normalisation.
+  "â€™" -> "’", "Ð¿Ñ€Ð¸" -> "при"), text mis-decoded twice over, and partly lossy or
+  inconsistent sequences;
+- HTML entities ("&amp;", "&nbsp;", "&#8217;", "&eacute;"; a double-escaped "&amp;amp;" becomes
+  "&") unless the line holds a literal "<" (then it is markup and entities are left as they are);
+- C1 control characters read as their cp1252 meaning, as browsers do ("\x92" -> "’"), terminal
+  escapes and other control characters removed, surrogate pairs joined, Latin ligatures ("ﬁ")
+  split, NFC normalisation.
 
 What it leaves alone (ftfy defaults switched off):
 - curly quotes and apostrophes (`uncurl_quotes`): they are the text's own punctuation;
@@ -14,19 +16,62 @@ What it leaves alone (ftfy defaults switched off):
   punctuation ("，" "。") on purpose;
 - line breaks (`fix_line_breaks`): the caller has already split the text into lines and counts
   them, so that every removal can be reported with its line number in the decoded document.
-  Unicode line and paragraph separators inside a line are turned into spaces later, by
-  `transforms.whitespace`.
+  Unicode line and paragraph separators, no-break and ideographic spaces inside a line are folded
+  later, by `transforms.whitespace`.
+Good text (any script, in NFC, with its zero-width joiners and non-joiners, curly quotes, emoji)
+comes out exactly as it went in.
 
-ftfy works line by line internally, so repairing a whole document at once gives the same result
-as repairing each line. The line count never changes: a line break that repair itself creates
-(an entity such as "&#10;" unescaped) becomes a space.
+What it adds to ftfy, so that its output is clean and stable:
+- Mojibake that ftfy's heuristics let through: "Ã…lborg" (cp1252), "S√£o" (MacRoman), "ZГјrich"
+  (cp1251 applied to Latin text), "–ü—Ä–∏–≤–µ—Ç" (MacRoman applied to Cyrillic), also twice over.
+  A line is re-decoded only when the whole of it turns back into strict UTF-8 and the result reads
+  as words, which natural text does not do (see `_REDECODE`).
+- Control characters: none survives except the "\n" between lines. The ones that are white
+  space (tab, vertical tab, form feed, CR, U+001C-U+001F) become one space each: a tab is layout,
+  not text, and `transforms.whitespace` folds it into a space anyway, so repair's output holds no
+  tab either. The rest (NUL, bell, DEL, and the C1 codes U+0081, U+008D, U+008F, U+0090 and
+  U+009D, which have no cp1252 meaning) are removed. A line break that repair itself creates
+  (an entity such as "&#10;" unescaped) becomes a space, so the line count never changes.
+- U+FFFD, the replacement character, is removed wherever it is, runs included, after ftfy has
+  run: ftfy uses it as a clue to lossy mojibake (it collapses "â€\ufffd", a curly quote whose
+  last byte was lost, into one U+FFFD), and puts it in itself for a lone surrogate or a "&#0;". It marks something already lost, so removing it loses
+  nothing, and the evaluation's scorer ignores it as well; left in, it is debris in published
+  text. It is removed rather than turned into a space because it most often stands for a lost
+  letter or apostrophe inside a word ("caf\ufffd", "it\ufffds" -> "its"); between two words it
+  leaves the spaces around it, which `transforms.whitespace` folds. No other character is ever
+  removed for being next to one.
+- Lone surrogates (from "surrogateescape" decoding or broken UTF-16) become U+FFFD in ftfy and are
+  so removed; a proper pair becomes its character.
+- Zero-width spaces and word joiners (U+200B, U+2060) are removed, as `transforms.whitespace`
+  does: inserted inside a mojibake sequence they would hide it from ftfy until the next step
+  removed them. Zero-width joiners and non-joiners (U+200D, U+200C) are kept: Persian and Indic
+  scripts spell with them.
+- Idempotence, of repair and of the pipeline's `normalize_line(repair(line))`: one ftfy pass can
+  leave something a second pass would change (an entity that unescapes to a control character or
+  to mojibake, a removed character that joins two halves of a sequence), so a line is repaired
+  again until nothing changes (at most `_MAX_PASSES` times; real text settles in one or two).
+  ftfy's verdict can also depend on white space ("Ã\xa0" is an "à", a no-break space makes a
+  line impossible to re-encode), so the line is also tried with its white space folded as
+  `normalize_line` will fold it; in the rare case ftfy would then repair more, repair returns that
+  folded, repaired line.
+
+`repair` splits its text on "\n" and repairs each line on its own (ftfy, too, works line by
+line), so repairing a whole document gives the same result as repairing each of its lines.
+
+Speed: ftfy is the hot path. A line of printable ASCII without "&" has nothing ftfy could change
+(no entity, no mojibake, no control character, already NFC), so it is returned as it is without
+calling ftfy; `tests/test_repair_whitespace.py` checks that shortcut against ftfy on many lines.
+A line ftfy changes, or whose white space `normalize_line` would change, costs a second call.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ftfy
+
+from transforms.whitespace import normalize_line
 
 CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,
@@ -35,8 +80,16 @@ CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 
+# Repairs of one line until nothing changes; ftfy itself already loops, so two passes is normal.
+_MAX_PASSES = 4
 
-_NEW_BREAK = re.compile(r"[\r\n]")
+# White-space control characters (and the line breaks repair must not create) become a space;
+# after ftfy, every other C0/C1 control character, lone surrogate, U+FFFD, zero-width space and word
+# joiner is removed.
+_CONTROL_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]")
+_CONTROL_DROP = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f\ud800-\udfff\ufffd\u200b\u2060]+")
+# Printable ASCII without "&": ftfy would return such a line unchanged.
+_PLAIN = re.compile(r"[\x20-\x25\x27-\x7e]*")
 
 # Sequences that only mojibake produces ("â€" is the start of a UTF-8 curly quote read as cp1252,
 # "Ã©" an "é", "Ð¾" a Cyrillic "о"). If any survives repair, the damage could not be undone:
@@ -51,6 +104,96 @@ def find_mojibake(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+# Scripts that share words: Japanese mixes kanji and kana.
+_SCRIPT_GROUP = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK"}
+_NOT_TEXT = frozenset(("Cc", "Cs", "Co", "Cn"))
+
+
+def _plausible(text: str) -> bool:
+    """Whether a re-decoded line reads as text: no control, private or unassigned character, no
+    word mixing the letters of two scripts ("LՎcole"), and a word of two letters or more with a
+    letter beyond ASCII in it (not a lone "ҩ" made of a quote and a symbol)."""
+    previous = None  # the script of the letter before, within the current word
+    run = 0  # letters in the current word
+    worded = False  # the current word has a letter beyond ASCII
+    found = False
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _NOT_TEXT:
+            return False
+        if category[0] == "L":
+            script = unicodedata.name(char, "").split(" ", 1)[0]
+            script = _SCRIPT_GROUP.get(script, script)
+            if previous is not None and script != previous:
+                return False
+            previous = script
+            run += 1
+            worded = worded or char > "\x7f"
+            found = found or (worded and run >= 2)
+        elif category[0] != "M" and category != "Cf":  # marks and joiners stay inside a word
+            previous, run, worded = None, 0, False
+    return found
+
+
+# UTF-8 read as a single-byte code page, in the cases ftfy's mojibake heuristics let through:
+# "Ã…lborg", "S√£o", "ZГјrich" (cp1251 applied to Latin text), "–ü—Ä–∏" (MacRoman applied to
+# Cyrillic), and the same encoded twice over. A line is re-decoded only when the whole of it
+# re-encodes in the code page and then decodes as strict UTF-8, which natural text practically
+# never does (an accented or Cyrillic letter followed by a letter is already invalid UTF-8), and
+# when the result is `_plausible`: in MacRoman "’é" is valid UTF-8 for an Armenian letter, and
+# "L’école" must not become "LՎcole".
+_REDECODE = ("windows-1252", "latin-1", "windows-1251", "mac_roman")
+
+
+def _redecode(line: str) -> str:
+    """`line` as UTF-8 when it is, whole, UTF-8 mis-decoded in one of the `_REDECODE` code pages."""
+    if line.isascii():
+        return line
+    for codec in _REDECODE:
+        try:
+            decoded = line.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if _plausible(decoded):
+            return decoded
+    return line
+
+
+def _fix_once(line: str) -> str:
+    # White-space controls become spaces before ftfy (which would delete a vertical tab or a unit
+    # separator and glue the words around it) and after it (an entity can unescape to one).
+    fixed = _redecode(ftfy.fix_text(_CONTROL_SPACE.sub(" ", line), CONFIG))
+    return _CONTROL_DROP.sub("", _CONTROL_SPACE.sub(" ", fixed))
+
+
+def _settle(line: str) -> str:
+    """`_fix_once` until nothing changes (or `_MAX_PASSES` passes)."""
+    for _ in range(_MAX_PASSES):
+        fixed = _fix_once(line)
+        if fixed == line:
+            break
+        line = fixed
+    return line
+
+
+def repair_line(line: str) -> str:
+    """Repair one line (it holds no line feed, and neither does the result)."""
+    if _PLAIN.fullmatch(line):
+        return line
+    fixed = _settle(line)
+    folded = normalize_line(fixed)
+    if folded == fixed or _PLAIN.fullmatch(folded) or _fix_once(folded) == folded:
+        return fixed
+    # Folding the white space (the pipeline's next step) would let ftfy repair more: return the
+    # folded, settled form, so that repairing and folding again changes nothing.
+    for _ in range(_MAX_PASSES):
+        again = normalize_line(_settle(folded))
+        if again == folded:
+            break
+        folded = again
+    return folded
+
+
 def repair(text: str) -> str:
     """Repair mojibake, entities and control characters in `text` (see module docstring)."""
-    return "\n".join(_NEW_BREAK.sub(" ", ftfy.fix_text(line, CONFIG)) for line in text.split("\n"))
+    return "\n".join(repair_line(line) for line in text.split("\n"))

@@ -1,13 +1,22 @@
 """White-space normalisation that keeps the document's paragraph structure.
 
 - Within a line: every run of white space (tabs, no-break spaces, Unicode line and paragraph
-  separators, ideographic spaces) becomes one ASCII space, and the line is stripped. This also
-  removes the leading space Multi-News puts at the start of each line ("NEWLINE_CHAR Police
-  said...").
+  separators, ideographic spaces, and the control characters that are white space: vertical
+  tab, form feed, CR, U+001C-U+001F, U+0085) becomes one ASCII space, and the line is stripped.
+  This also removes the leading space Multi-News puts at the start of each line ("NEWLINE_CHAR
+  Police said...").
 - Zero-width spaces and stray byte-order marks are dropped; zero-width joiners and non-joiners
   are kept, because Persian, Kurdish and Indic scripts need them to spell words.
+- Every other C0 or C1 control character (NUL, bell, escape, DEL, U+0080-U+009F but U+0085) and
+  every lone surrogate is dropped, so a normalised line holds no control character at all, not
+  even a tab.
+  In the pipeline `transforms.repair` has already read C1 characters as cp1252 and joined
+  surrogate pairs; here they are only noise.
 - Between lines: a single newline stays a single newline, any run of blank lines becomes one
   blank line (a paragraph break), and blank lines at the start and the end are dropped.
+
+normalize_line and join_paragraphs are idempotent, and text already normalised passes through
+them unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ import re
 from collections.abc import Iterable
 
 _SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]+")
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]+")
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -26,15 +35,21 @@ def split_lines(text: str) -> list[str]:
 
 
 def normalize_line(line: str) -> str:
-    """Fold all white space in `line` to single spaces and strip it."""
+    """Drop invisible and control characters, fold all white space in `line` to single spaces
+    and strip it."""
     return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
 def join_paragraphs(lines: Iterable[str]) -> str:
-    """Join normalised lines, keeping single newlines and collapsing blank runs to one."""
+    """Join lines, keeping single newlines and collapsing blank runs to one.
+
+    Each line is normalised first (`normalize_line`); lines that already are, as
+    `transforms.document` passes them, are unchanged by it. A line left empty is blank.
+    """
     out: list[str] = []
     blank = False
-    for line in lines:
+    for raw in lines:
+        line = normalize_line(raw)
         if not line:
             blank = bool(out)
             continue
