@@ -1,6 +1,7 @@
 """transforms.boilerplate: rule packs, their own examples, loading, overriding and errors."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,21 @@ def test_lines_longer_than_any_furniture_are_never_matched():
     short, long = bar * 10, bar * (MAX_FURNITURE_CHARS // len(bar) + 1)
     assert RULES.match(short) == "share.buttons" and RULES.rules_by_name["share.buttons"].matches(long)
     assert RULES.match(long) is None
+
+
+def _news_lines():
+    path = Path(__file__).parent / "data" / "news_lines.txt"
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+def test_the_news_lines_corpus_is_large_and_multilingual():
+    """Guard for the test below: hundreds of lines, in the eight languages the packs cover."""
+    text = (Path(__file__).parent / "data" / "news_lines.txt").read_text(encoding="utf-8")
+    assert len(_news_lines()) >= 300
+    assert all(f"## {lang}" in text for lang in ("en", "fr", "de", "es", "ru", "ar", "fa", "tr"))
+
+
+def test_no_rule_touches_a_news_line():
+    """The adversarial corpus: sentences and headlines full of furniture words must come out untouched."""
+    touched = {line: RULES.clean_line(line) for line in _news_lines() if RULES.clean_line(line).text != line}
+    assert touched == {}
