@@ -118,3 +118,9 @@ def test_a_comment_counter_between_paragraphs_never_ends_the_article():
     """Widgets put comment counters mid-article: only the counter goes."""
     result = clean_text("\n".join([*ARTICLE[:4], "0 Comment(s)", *ARTICLE[4:]]), RULES)
     assert result.text == "\n".join(ARTICLE)
+
+
+def test_a_fact_box_closing_the_article_is_kept():
+    """'Label: value' lines after the last sentence are facts of the article, not a link list."""
+    facts = ["Norway in numbers", "Population: 5.4 million", "Capital: Oslo", "Currency: krone"]
+    assert clean_text("\n".join(ARTICLE + facts), RULES).text == "\n".join(ARTICLE + facts)

@@ -36,9 +36,15 @@ def is_sentence(line: str) -> bool:
     return words(line) >= 6 and _SENTENCE_END.search(line) is not None
 
 
+_LABEL_VALUE = re.compile(r"[^:]{1,30}:\s+\S")
+
+
 def headline_like(line: str) -> bool:
-    """Two to twenty words without a closing full stop: a headline, a link, a label."""
-    return 2 <= words(line) <= 20 and not re.search(r"[.;:,]\W*$", line)
+    """Two to twenty words without a closing full stop: a headline, a link, a label.
+
+    "Label: value" lines ("Population: 5.4 million") are facts, not links, and are left out.
+    """
+    return 2 <= words(line) <= 20 and not re.search(r"[.;:,]\W*$", line) and not _LABEL_VALUE.match(line)
 
 
 def list_items(lines: Sequence[str | None], openers: set[int]) -> list[int]:
