@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from transforms.repair import CONFIG, repair
 from transforms.whitespace import join_paragraphs, normalize_line, split_lines
+from test_repair_whitespace import misdecode  # one definition of how mojibake is made
 
 PROFILE = settings(
     max_examples=300,
@@ -75,19 +76,6 @@ natural_line = st.lists(
 ).map(lambda parts: "".join(wrap.format(word) + sep for word, wrap, sep in parts).strip())
 
 
-def misdecode(text: str, codec: str, times: int = 1) -> str:
-    """UTF-8 bytes of `text` read as `codec`, `times` over; a byte the code page leaves undefined
-    becomes the C1 character of that value, as Windows and browsers read it."""
-    for _ in range(times):
-        text = "".join(_byte(b, codec) for b in text.encode("utf-8"))
-    return text
-
-
-def _byte(value: int, codec: str) -> str:
-    try:
-        return bytes([value]).decode(codec)
-    except UnicodeDecodeError:
-        return chr(value)
 
 
 # Words with a letter beyond ASCII, for each code page in which UTF-8 is commonly mis-read.
