@@ -212,3 +212,15 @@ def test_no_rule_touches_a_news_line():
     """The adversarial corpus: sentences and headlines full of furniture words must come out untouched."""
     touched = {line: RULES.clean_line(line) for line in _news_lines() if RULES.clean_line(line).text != line}
     assert touched == {}
+
+
+def test_a_user_rule_can_cut_anywhere_in_a_line(tmp_path):
+    """The `anywhere` scope (no built-in rule uses it) cuts every occurrence, mid-line too."""
+    (tmp_path / "site.toml").write_text(
+        "family = \"site\"\n[[rules]]\nname = \"promo\"\nscope = \"anywhere\"\ncase_sensitive = true\n"
+        "pattern = '''\\[AD\\]'''\ncut = [[\"One [AD] two [AD] three\", \"One two three\"]]\nkeep = [\"No ads here.\"]\n",
+        encoding="utf-8")
+    rules = load_rules([DEFAULT_RULES_DIR, tmp_path])
+    result = rules.clean_line("The council met [AD] on Monday and voted [AD] to approve the plan.")
+    assert result.text == "The council met on Monday and voted to approve the plan."
+    assert [(c.start, c.text, c.rule) for c in result.cuts] == [(16, "[AD]", "site.promo"), (41, "[AD]", "site.promo")]
