@@ -32,6 +32,7 @@ language its words are in, for people reading the packs.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -113,20 +114,29 @@ class RuleSet:
     def rules_by_name(self) -> dict[str, Rule]:
         return {r.name: r for r in self.rules}
 
-    @property
+    # Derived once per rule set (cached_property), not once per line: these sit on the hot path.
+    @functools.cached_property
     def list_openers(self) -> frozenset[str]:
         return frozenset(r.name for r in self.rules if r.opens_list)
 
-    @property
+    @functools.cached_property
     def article_enders(self) -> frozenset[str]:
         return frozenset(r.name for r in self.rules if r.ends_article)
+
+    @functools.cached_property
+    def _line_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope == "line")
+
+    @functools.cached_property
+    def _inline_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope != "line")
 
     def match(self, line: str) -> str | None:
         """The name of the first `line` rule matching the whole of `line`, or None."""
         if len(line) > MAX_FURNITURE_CHARS:
             return None
-        for rule in self.rules:
-            if rule.scope == "line" and rule.pattern.fullmatch(line):
+        for rule in self._line_rules:
+            if rule.pattern.fullmatch(line):
                 return rule.name
         return None
 
@@ -139,8 +149,8 @@ class RuleSet:
         cuts: list[Cut] = []
         for _ in range(MAX_CUT_ROUNDS):
             before = len(cuts)
-            for rule in self.rules:
-                if rule.scope != "line" and line:
+            for rule in self._inline_rules:
+                if line:
                     line, found = rule.cut(line)
                     cuts.extend(found)
             if len(cuts) == before:

@@ -135,7 +135,7 @@ def detect_legacy(data: bytes) -> str | None:
 
 
 def _checked(text: str, codec: str) -> Decoded:
-    """Refuse decoded binaries: text has few control characters and no NULs runs."""
+    """Refuse decoded binaries: text has few control characters (NULs among them)."""
     if text:
         controls = sum(1 for ch in text if ch < " " and ch not in _TEXT_CONTROLS)
         if controls / len(text) > BINARY_CONTROL_SHARE:
