@@ -252,3 +252,49 @@ def test_deterministic_on_new_rules(text):
     """Kurdish, fair letter counts and sampling keep the answer and score identical call after call."""
     first = detect_language(text)
     assert all(detect_language(text) == first for _ in range(10))
+
+
+def _langdetect_own(text: str, prior: bool) -> list[tuple[str, float]] | str:
+    """What unmodified langdetect answers, with the same seed, length limit and prior."""
+    from langdetect.detector import Detector
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    factory = getattr(_langdetect_own, "factory", None)
+    if factory is None:
+        factory = _langdetect_own.factory = DetectorFactory()
+        factory.load_profile(PROFILES_DIRECTORY)
+        factory.seed = language.SEED
+    return _probabilities(Detector(factory), factory, text, prior)
+
+
+def _probabilities(detector, factory, text: str, prior: bool):
+    detector.set_max_text_length(len(text))
+    if prior:
+        detector.set_prior_map({lang: 0.0 if lang == "ko" else 1.0 for lang in factory.langlist})
+    detector.append(text)
+    try:
+        return [(c.lang, float(c.prob)) for c in detector.get_probabilities()]
+    except Exception as exc:  # noqa: BLE001 - both must fail alike, too
+        return type(exc).__name__
+
+
+def _texts_for_equivalence() -> list[str]:
+    lines = [l for l in NEWS_LINES.read_text(encoding="utf-8").splitlines() if l.strip()]
+    paragraphs = [" ".join(lines[i:i + 12]) for i in range(0, len(lines), 12)]
+    odd = ["ALL CAPS HEADLINE FOR THE STORM", "e-mail me@example.org or see https://example.org/a?b=1",
+           "Ｆｕｌｌ　ｗｉｄｔｈ", "Việt Nam  và   Trung Quốc", "٣٤٥ ١٢", "   ", "x", "MiXeD CaSe WoRdS HeRe",
+           "Ceaușescu și Țara", "日本語のテキストです。漢字とかな。", "한국어 문장입니다"]
+    return lines + paragraphs + odd
+
+
+NEWS_LINES = Path(__file__).parent / "data" / "news_lines.txt"
+
+
+@pytest.mark.parametrize("prior", [True, False])
+def test_fast_detector_answers_exactly_as_langdetect(prior):
+    """FastDetector is a speed-up only: probabilities equal langdetect's own, bit for bit."""
+    factory = language._get_factory()
+    texts = _texts_for_equivalence()
+    assert len(texts) > 400
+    for text in texts:
+        ours = _probabilities(language.FastDetector(factory), factory, text, prior)
+        assert ours == _langdetect_own(text, prior), text

@@ -20,13 +20,19 @@ What we add to langdetect, and why:
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
 
 from transforms import kurdish
 
@@ -57,24 +63,133 @@ class Language:
     score: float  # probability of `code` in [0, 1]; 0.0 for "und"; for "ku", see `kurdish.detect_kurdish`
 
 
+class FastDetector(Detector):
+    """langdetect's `Detector` with the same answers, computed faster.
+
+    langdetect spends most of its time in three per-character Python loops (`append`,
+    `cleaning_text`, `_extract_ngrams`), more than in the detection itself. Here they are
+    regexes and a cached character normaliser that produce the very same text and n-gram list,
+    so the seeded random trials that follow, and therefore the probabilities, are identical
+    (tests/test_language.py compares them with langdetect's own `Detector` on many texts).
+    """
+
+    _SPACES = re.compile(" {2,}")
+    _LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
+    _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
+    _LATIN_EXTENDED_ADDITIONAL = re.compile("[\u1e00-\u1eff]")
+
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        self.text += self._SPACES.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        latin = len(self._LATIN.findall(self.text))
+        non_latin = len(self._NON_LATIN.findall(self.text)) - len(self._LATIN_EXTENDED_ADDITIONAL.findall(self.text))
+        if latin * 2 < non_latin:
+            self.text = self._LATIN.sub("", self.text)
+
+    def _extract_ngrams(self) -> list[str]:
+        # N-grams never span a space: langdetect's n-gram buffer restarts after each one. So the
+        # n-grams of the text are those of its words in order, and a word's are cached.
+        words = self.text.translate(_NORMALIZED).split(" ")
+        ngrams_of, result = _word_ngrams_in(self.word_lang_prob_map), []
+        for word in words[:-1]:
+            if word:
+                result += ngrams_of(word, True)
+        if words[-1]:
+            result += ngrams_of(words[-1], False)
+        return result
+
+    # The random trials: the same float arithmetic as langdetect's loops over the 55 languages,
+    # done by numpy on a row of the profile matrix (see `_get_factory`), element by element, so
+    # the results are bit for bit the same. The sum stays a sequential Python sum, as in langdetect.
+    def _init_probability(self) -> np.ndarray:
+        return np.array(super()._init_probability(), dtype=np.float64)
+
+    def _update_lang_prob(self, prob: np.ndarray, word: str, alpha: float) -> bool:
+        row = self.word_lang_prob_map.get(word)
+        if row is None:
+            return False
+        prob *= alpha / self.BASE_FREQ + row
+        return True
+
+    def _normalize_prob(self, prob: np.ndarray) -> float:
+        prob /= sum(prob.tolist())
+        return max(0.0, float(prob.max()))
+
+
+class _Normalized(dict):
+    """`str.translate` table applying langdetect's `NGram.normalize`, filled as characters appear."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = NGram.normalize(chr(code))
+        return self[code]
+
+
+_NORMALIZED = _Normalized()
+
+
+_WORD_CACHES: dict[int, object] = {}
+
+
+def _word_ngrams_in(known: dict):
+    """`_word_ngrams` for one profile map, with its own cache of words."""
+    cached = _WORD_CACHES.get(id(known))
+    if cached is None:
+        cached = _WORD_CACHES[id(known)] = functools.lru_cache(maxsize=200_000)(
+            functools.partial(_word_ngrams, known=known))
+    return cached
+
+
+def _word_ngrams(word: str, then_space: bool, known: dict) -> tuple[str, ...]:
+    """The n-grams langdetect takes from one word (spaces already normalised away), exactly as
+    `NGram.add_char` builds them: its 1-, 2- and 3-grams with a space before the word and, when
+    a space follows, after it; none while inside a run of capitals."""
+    result = []
+    grams, capital_word = " ", False
+    for ch in word + " " if then_space else word:
+        last = grams[-1]
+        grams = (grams[1:] if len(grams) >= 3 else grams) + ch
+        capital_word = ch.isupper() and (capital_word or last.isupper())
+        if capital_word:
+            continue
+        if ch != " " and ch in known:
+            result.append(ch)
+        if grams[-2:] in known:
+            result.append(grams[-2:])
+        if len(grams) == 3 and grams in known:
+            result.append(grams)
+    return tuple(result)
+
+
 def _get_factory() -> DetectorFactory:
     global _factory
     with _lock:
         if _factory is None:
             factory = DetectorFactory()
             factory.load_profile(PROFILES_DIRECTORY)
+            # One float64 matrix instead of 87,000 lists of 55 Python floats: a third of the
+            # memory, and rows numpy can multiply in one step (FastDetector._update_lang_prob).
+            ngrams = list(factory.word_lang_prob_map)
+            matrix = np.array([factory.word_lang_prob_map[g] for g in ngrams], dtype=np.float64)
+            factory.word_lang_prob_map = dict(zip(ngrams, matrix))
             factory.seed = SEED
             _factory = factory
         return _factory
 
 
-def _is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
 def _is_syllabic(ch: str) -> bool:
     """Kana and Han characters: each one writes a whole syllable (and Han a word or a morpheme)."""
     return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000"
+
+
+_ASCII_LETTERS = re.compile("[A-Za-z]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def count_letters(text: str) -> int:
@@ -85,8 +200,8 @@ def count_letters(text: str) -> int:
     scripts that write a syllable per character. So: letters and combining signs count one each,
     a Hangul syllable counts its jamo (2 or 3), and a kana or Han character counts two.
     """
-    count = 0
-    for ch in text:
+    count = len(_ASCII_LETTERS.findall(text))
+    for ch in _NON_ASCII.findall(text):  # ASCII text, most of it, needs no Python loop
         category = unicodedata.category(ch)
         if category[0] == "L":
             if "\uac00" <= ch <= "\ud7a3":
@@ -125,9 +240,9 @@ def detect_language(text: str) -> Language:
     if kurdish_score is not None:
         return Language(kurdish.CODE, round(kurdish_score, 6))
     factory = _get_factory()
-    detector = factory.create()
+    detector = FastDetector(factory)
     detector.set_max_text_length(len(text))  # read all of the sample (langdetect stops at 10,000)
-    if not any(map(_is_hangul, text)):
+    if not _HANGUL.search(text):
         detector.set_prior_map({lang: 0.0 if lang == "ko" else 1.0 for lang in factory.langlist})
     detector.append(text)
     try:
@@ -137,7 +252,7 @@ def detect_language(text: str) -> Language:
     # Chinese arrives split over two profiles (zh-cn, zh-tw): their probabilities add up.
     totals: dict[str, float] = {}
     for cand in candidates:
-        totals[_code(cand.lang)] = totals.get(_code(cand.lang), 0.0) + cand.prob
+        totals[_code(cand.lang)] = totals.get(_code(cand.lang), 0.0) + float(cand.prob)
     if not totals:
         return Language(UNDETERMINED, 0.0)
     code = max(sorted(totals), key=totals.__getitem__)
