@@ -16,7 +16,7 @@ from flows import tables
 from flows.inputs import RawDocument
 from transforms.boilerplate import RuleSet
 from transforms.document import clean_text
-from transforms.language import count_letters
+from transforms.language import has_letters
 
 # Fewer letters than this left after cleaning is a stray control label ("Yes", "OK", "Close"),
 # not an article. Kept low on purpose: a one-word quote of a real text must survive.
@@ -35,6 +35,11 @@ class Counts:
     languages: Counter = field(default_factory=Counter)
     chars_raw: int = 0  # of the clean documents, before cleaning
     chars_clean: int = 0
+    # Seconds spent in each stage, summed over batches (flows/stage.py measures them in the
+    # worker): the benchmark reports validation and Parquet writing as a share of the run.
+    seconds_clean: float = 0.0
+    seconds_validate: float = 0.0
+    seconds_write: float = 0.0
 
     def add(self, other: "Counts") -> None:
         self.documents_in += other.documents_in
@@ -44,6 +49,9 @@ class Counts:
         self.languages.update(other.languages)
         self.chars_raw += other.chars_raw
         self.chars_clean += other.chars_clean
+        self.seconds_clean += other.seconds_clean
+        self.seconds_validate += other.seconds_validate
+        self.seconds_write += other.seconds_write
 
 
 @dataclass
@@ -78,7 +86,7 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
         rules_hit = ", ".join(sorted({r.rule for r in cleaned.removals}))
         detail = f"all {len(cleaned.removals)} non-blank lines were boilerplate ({rules_hit})"
         return _reject(doc, "no_content", detail, rows, counts)
-    if count_letters(cleaned.text) < MIN_ARTICLE_LETTERS:
+    if not has_letters(cleaned.text, MIN_ARTICLE_LETTERS):
         detail = f"only {cleaned.text!r} is left after cleaning: a stray label, not an article"
         return _reject(doc, "too_short", detail, rows, counts)
     damaged = find_mojibake(cleaned.text)

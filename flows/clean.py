@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
+import json
+import logging
 import multiprocessing
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect_dask import DaskTaskRunner
 
 from flows.run import REPEAT_MIN_DOCS, RunFailed, RunSummary, run
 from flows.stage import BatchReport, Settings, stage_batch
@@ -33,18 +40,24 @@ def clean_batch_task(batch_no: int, docs: list, settings: Settings) -> BatchRepo
 @flow(name="clean", description="Clean raw news text into validated, language-tagged Parquet tables.")
 def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 500,
           rules: list[str] | None = None, disable_rules: list[str] | None = None,
-          repeat_min_docs: int = REPEAT_MIN_DOCS) -> dict:
+          repeat_min_docs: int = REPEAT_MIN_DOCS, workers: int = 2, dask_address: str | None = None) -> dict:
     """Clean every input under `source` into `dest`/{documents,removed_lines,rejected}.
 
     `rules`: extra rule-pack folders, read after the built-in packs (a rule of the same name
     replaces the built-in one); `disable_rules`: rule names or patterns such as "video.*";
     `repeat_min_docs`: a short line in this many documents or more is furniture (0: off).
+    Batches run on Dask through prefect-dask's DaskTaskRunner: on a local cluster of `workers`
+    processes, or, given `dask_address` ("tcp://host:8786"), on that existing cluster, whose
+    workers must be able to import this project and read `source` and write `dest`.
     """
     logger = get_run_logger()
     try:
-        summary = run(source, dest, submit=clean_batch_task.submit, log=logger.info, batch_size=batch_size,
-                      rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or (),
-                      repeat_min_docs=repeat_min_docs)
+        with _dask_runner(workers, dask_address) as runner:
+            def submit(batch_no, docs, settings):
+                return runner.submit(clean_batch_task, {"batch_no": batch_no, "docs": docs, "settings": settings})
+            summary = run(source, dest, submit=submit, log=logger.info, batch_size=batch_size,
+                          rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or (),
+                          repeat_min_docs=repeat_min_docs, max_in_flight=2 * max(1, workers))
     except RunFailed as exc:
         logger.error(str(exc))
         raise
@@ -52,6 +65,35 @@ def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 
     create_table_artifact(key="clean-corpus-counts", table=_artifact_rows(summary),
                           description=f"Counts of the clean run {source} -> {dest}")
     return summary.as_dict()
+
+
+@contextlib.contextmanager
+def _dask_runner(workers: int, address: str | None) -> Iterator[DaskTaskRunner]:
+    """A started DaskTaskRunner: on the cluster at `address`, or on a local one of `workers` processes.
+
+    One process per worker, one thread each: cleaning is pure-Python CPU work, which threads
+    cannot run in parallel. Without a Prefect server (an ephemeral run), the workers are pointed
+    at this process's temporary API, or each would start one of its own on the same database.
+    """
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read by the worker processes too
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    if address:
+        runner = DaskTaskRunner(address=address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "processes": True,
+                                                "threads_per_worker": 1, "dashboard_address": None})
+    with _api_url_for_workers(), runner:
+        yield runner
+
+
+@contextlib.contextmanager
+def _api_url_for_workers() -> Iterator[None]:
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    with temporary_settings(updates={PREFECT_API_URL: SubprocessASGIServer().api_url}):
+        yield
 
 
 def _rules_dirs(extra: Sequence[str] | None) -> list[str]:
@@ -91,9 +133,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--disable-rule", action="append", default=[], metavar="NAME",
                         help="switch a rule off by name or pattern, e.g. 'video.*' (repeatable)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1, in this process)")
+    parser.add_argument("--engine", choices=("local", "prefect"), default="local",
+                        help="local: this process and a process pool, no Prefect (default); prefect: run the "
+                             "Prefect flow `clean` here, its batches on Dask (a temporary Prefect API unless "
+                             "PREFECT_API_URL is set)")
+    parser.add_argument("--dask-address", metavar="URL", help="with --engine prefect: an existing Dask scheduler")
+    parser.add_argument("--summary-json", type=Path, metavar="FILE", help="also write the run's summary here as JSON")
     parser.add_argument("--repeat-min-docs", type=int, default=REPEAT_MIN_DOCS, metavar="N",
                         help=f"a short line in N+ documents is furniture, unless a full sentence (default {REPEAT_MIN_DOCS}; 0: off)")
     args = parser.parse_args(argv)
+    if args.engine == "prefect":
+        return _main_prefect(args)
 
     submit, pool = _local_submit(args.workers)
     try:
@@ -108,7 +158,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     print(summary.render())
+    _write_summary(args.summary_json, summary.as_dict())
     return 0
+
+
+def _main_prefect(args: argparse.Namespace) -> int:
+    """The Prefect flow itself, run in this process: what a deployment run does, minus the worker."""
+    try:
+        result = clean(source=args.source, dest=args.dest, batch_size=args.batch_size, rules=args.rules or None,
+                       disable_rules=args.disable_rule or None, repeat_min_docs=args.repeat_min_docs,
+                       workers=args.workers, dask_address=args.dask_address)
+    except RunFailed as exc:
+        print(f"clean: FAILED: {exc}", file=sys.stderr)
+        return 1
+    _write_summary(args.summary_json, result)
+    return 0
+
+
+def _write_summary(path: Path | None, summary: dict) -> None:
+    if path is not None:
+        path.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

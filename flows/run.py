@@ -57,6 +57,8 @@ class RunSummary:
             "lines_removed_by_rule": dict(c.lines_removed.most_common()),
             "languages": dict(c.languages.most_common()),
             "chars_raw": c.chars_raw, "chars_clean": c.chars_clean,
+            "seconds_clean": round(c.seconds_clean, 3), "seconds_validate": round(c.seconds_validate, 3),
+            "seconds_write": round(c.seconds_write, 3),
             "seconds": round(self.seconds, 2), "data_docs": self.data_docs,
         }
 

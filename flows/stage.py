@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,12 +67,15 @@ def write_repeated_lines(keys: frozenset[int], path: Path) -> None:
 
 
 def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
+    started = time.perf_counter()
     rules = rules_for(settings.rules_dirs, settings.disabled_rules)
     cleaned = clean_batch(docs, rules, repeated_lines(settings.repeated_lines))
+    cleaned_at = time.perf_counter()
     outcomes = [validate(name, table) for name, table in cleaned.tables.items()]
     passed = all(o.success for o in outcomes)
     report = BatchReport(batch_no, cleaned.counts, passed,
                          [f for o in outcomes for f in o.failures], [o.result for o in outcomes])
+    validated_at = time.perf_counter()
     generation = Path(settings.generation)
     if passed:
         tables.write_batch(cleaned.tables, generation, batch_no)
@@ -79,4 +83,8 @@ def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) 
         failed = generation / "failed" / report.name
         tables.write_batch(cleaned.tables, failed, batch_no)
         (failed / "validation.json").write_text(json.dumps(report.results, indent=1, default=str), encoding="utf-8")
+    counts = report.counts
+    counts.seconds_clean = cleaned_at - started
+    counts.seconds_validate = validated_at - cleaned_at
+    counts.seconds_write = time.perf_counter() - validated_at
     return report

@@ -224,3 +224,50 @@ def test_a_user_rule_can_cut_anywhere_in_a_line(tmp_path):
     result = rules.clean_line("The council met [AD] on Monday and voted [AD] to approve the plan.")
     assert result.text == "The council met on Monday and voted to approve the plan."
     assert [(c.start, c.text, c.rule) for c in result.cuts] == [(16, "[AD]", "site.promo"), (41, "[AD]", "site.promo")]
+
+
+# The needle pre-check (transforms/needles.py) only skips regexes that cannot match.
+from dataclasses import replace  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from transforms.boilerplate import RuleSet  # noqa: E402
+from transforms.needles import fold, needles  # noqa: E402
+
+UNFILTERED = RuleSet(tuple(replace(r, needles=None) for r in RULES.rules))
+
+
+def _every_example_line():
+    lines = list(_news_lines())
+    for rule in RULES.rules:
+        lines += [*rule.drop, *rule.cut_to, *rule.keep]
+        lines += [f"{example} {keep}" for example in rule.drop for keep in rule.keep[:1]]
+        lines += [example.upper() for example in rule.drop] + [example.swapcase() for example in rule.drop]
+    return lines
+
+
+def test_most_rules_have_needles():
+    assert sum(r.needles is not None for r in RULES.rules) >= 0.75 * len(RULES.rules)
+
+
+def test_pre_check_changes_nothing_on_examples_and_news():
+    lines = _every_example_line()
+    assert len(lines) > 1000
+    for line in lines:
+        assert RULES.clean_line(line) == UNFILTERED.clean_line(line), line
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_every_example_line()), min_size=1, max_size=3), st.text(max_size=30))
+def test_pre_check_changes_nothing_on_mixtures(pieces, noise):
+    line = f" {noise} ".join(pieces)
+    assert RULES.clean_line(line) == UNFILTERED.clean_line(line)
+
+
+@pytest.mark.parametrize("pattern,flags,inside", [
+    ("(?:ADVERTISEMENT|Advertisement)", 0, "ADVERTISEMENT"), ("share (?:this|the) story", re.I, "SHARE THIS STORY"),
+    ("(?i:photo): \\w+", 0, "PHOTO: AFP"), ("istanbul", re.I, "İSTANBUL"), ("ss", re.I, "ſs"), ("µm", re.I, "ΜM")])
+def test_needles_are_found_in_case_insensitive_matches(pattern, flags, inside):
+    assert re.search(pattern, inside, flags)
+    found = needles(pattern, flags)
+    assert found is None or any(n in fold(inside) for n in found)

@@ -92,7 +92,7 @@ def test_a_document_that_breaks_cleaning_is_rejected_with_the_error():
     """A bug met on one document rejects that document (reason 'error') instead of the run."""
 
     class Exploding(RuleSet):  # stands in for a future bug in our own rule matching
-        def match(self, line: str) -> str | None:
+        def clean_line(self, line: str):
             raise RuntimeError("boom")
 
     doc = RawDocument("z.txt", 0, 0, "A sentence long enough to be a document of its own.", "utf-8", b"raw")

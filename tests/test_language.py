@@ -298,3 +298,11 @@ def test_fast_detector_answers_exactly_as_langdetect(prior):
     for text in texts:
         ours = _probabilities(language.FastDetector(factory), factory, text, prior)
         assert ours == _langdetect_own(text, prior), text
+
+
+@pytest.mark.parametrize("at_least", [0, 1, 6, 20, 200])
+def test_has_letters_agrees_with_count_letters(at_least):
+    from transforms.language import has_letters
+    texts = _texts_for_equivalence() + ["", "١٢٣ ...", "है है है", "한국어", "日本", "x" * 500]
+    for text in texts:
+        assert has_letters(text, at_least) == (count_letters(text) >= at_least), text

@@ -39,6 +39,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transforms.needles import fold, needles
+
 DEFAULT_RULES_DIR = Path(__file__).parent / "rules"
 # Furniture is short: the longest kind, a web-archive notice, runs to a few hundred characters.
 # Longer lines are article text and are not matched whole, which also bounds regex work.
@@ -75,6 +77,11 @@ class Rule:
     cut_to: tuple[str, ...] = ()  # for inline rules: what must remain of each `drop` line
     keep: tuple[str, ...] = ()
     pack: str = ""  # the file the rule came from
+    needles: frozenset[str] | None = None  # folded words every match contains (transforms/needles.py)
+
+    def may_match(self, folded_line: str) -> bool:
+        """False when the line lacks all of the rule's needles, so the regex cannot match it."""
+        return self.needles is None or any(n in folded_line for n in self.needles)
 
     def matches(self, line: str) -> bool:
         """A line rule matches the whole line; an inline rule finds something to cut."""
@@ -131,18 +138,43 @@ class RuleSet:
     def _inline_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.scope != "line")
 
-    def match(self, line: str) -> str | None:
+    @functools.cached_property
+    def _by_trigram(self) -> dict[str, frozenset[str]]:
+        """Rule names by the first three letters of their needles (transforms/needles.py)."""
+        index: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for needle in rule.needles or ():
+                index.setdefault(needle[:3], set()).add(rule.name)
+        return {trigram: frozenset(names) for trigram, names in index.items()}
+
+    @functools.cached_property
+    def _always_tried(self) -> frozenset[str]:
+        return frozenset(r.name for r in self.rules if r.needles is None)
+
+    def _candidates(self, folded: str) -> frozenset[str]:
+        """Names of the rules that may match a line (folded): those with a needle in it, and those
+        without needles. One pass over the line's trigrams instead of a search per rule."""
+        trigrams = {folded[i:i + 3] for i in range(len(folded) - 2)}
+        index = self._by_trigram
+        found = [index[t] for t in trigrams.intersection(index)]
+        return self._always_tried.union(*found)
+
+    def match(self, line: str, folded: str | None = None, candidates: frozenset[str] | None = None) -> str | None:
         """The name of the first `line` rule matching the whole of `line`, or None."""
         if len(line) > MAX_FURNITURE_CHARS:
             return None
+        folded = fold(line) if folded is None else folded
+        candidates = self._candidates(folded) if candidates is None else candidates
         for rule in self._line_rules:
-            if rule.pattern.fullmatch(line):
+            if rule.name in candidates and rule.may_match(folded) and rule.pattern.fullmatch(line):
                 return rule.name
         return None
 
     def clean_line(self, line: str) -> LineResult:
         """Apply every rule to one normalised line: drop it whole, or cut what is glued to it."""
-        whole = self.match(line)
+        folded = fold(line)
+        candidates = self._candidates(folded)
+        whole = self.match(line, folded, candidates)
         if whole:
             return LineResult(None, whole)
         original = line
@@ -150,9 +182,12 @@ class RuleSet:
         for _ in range(MAX_CUT_ROUNDS):
             before = len(cuts)
             for rule in self._inline_rules:
-                if line:
+                if line and rule.name in candidates and rule.may_match(folded):
                     line, found = rule.cut(line)
-                    cuts.extend(found)
+                    if found:
+                        cuts.extend(found)
+                        folded = fold(line)
+                        candidates = self._candidates(folded)
             if len(cuts) == before:
                 break
         if not cuts:
@@ -251,4 +286,5 @@ def _make_rule(path: Path, family: str, spec: dict) -> Rule:
         cut_to=tuple(p[1] for p in cut_pairs),
         keep=tuple(spec.get("keep", ())),
         pack=str(path),
+        needles=needles(spec["pattern"], flags),
     )

@@ -47,12 +47,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 _ZWNJ = "\u200c"
 
 
+_ARABIC_WORD = re.compile("[\u0600-\u06ff]*")
+_LATIN_WORD = re.compile("[\x00-\u024f\u1e00-\u1eff]*")
+
+
 def _is_arabic(word: str) -> bool:
-    return all("\u0600" <= ch <= "\u06ff" for ch in word)
+    """Every letter in the Arabic block."""
+    return _ARABIC_WORD.fullmatch(word) is not None
 
 
 def _is_latin(word: str) -> bool:
-    return all(ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" for ch in word)
+    """Every letter in the Latin blocks (basic to Extended-B, and Extended Additional)."""
+    return _LATIN_WORD.fullmatch(word) is not None
 
 
 def kurdish_evidence(text: str) -> tuple[float, float]:

@@ -200,7 +200,18 @@ def count_letters(text: str) -> int:
     scripts that write a syllable per character. So: letters and combining signs count one each,
     a Hangul syllable counts its jamo (2 or 3), and a kana or Han character counts two.
     """
+    return _count_letters(text)
+
+
+def has_letters(text: str, at_least: int) -> bool:
+    """count_letters(text) >= at_least, without counting a long text to its end."""
+    return _count_letters(text, at_least) >= at_least
+
+
+def _count_letters(text: str, enough: int | None = None) -> int:
     count = len(_ASCII_LETTERS.findall(text))
+    if enough is not None and count >= enough:
+        return count
     for ch in _NON_ASCII.findall(text):  # ASCII text, most of it, needs no Python loop
         category = unicodedata.category(ch)
         if category[0] == "L":
@@ -210,6 +221,8 @@ def count_letters(text: str) -> int:
                 count += 2 if _is_syllabic(ch) else 1
         elif category in ("Mn", "Mc"):
             count += 1
+        if enough is not None and count >= enough:
+            break
     return count
 
 
@@ -234,7 +247,7 @@ def sample_text(text: str) -> str:
 def detect_language(text: str) -> Language:
     """The most probable language of `text` and its probability, or "und"."""
     text = sample_text(text)
-    if count_letters(text) < MIN_LETTERS:
+    if not has_letters(text, MIN_LETTERS):
         return Language(UNDETERMINED, 0.0)
     kurdish_score = kurdish.detect_kurdish(text)
     if kurdish_score is not None:
