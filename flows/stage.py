@@ -1,9 +1,14 @@
-"""The unit of work behind one Prefect task: clean a batch, validate it, write it to staging.
+"""One batch's way to the tables: cleaned and staged by a worker, then validated and accepted here.
+
+A worker (a Dask or pool process, `stage_batch`) cleans its batch and writes the tables into
+`<generation>/staging/batch-NNNNNN/`, in parallel with the other workers. The flow's own process
+(`accept_batch`) validates the batch with the Great Expectations suites and only then moves its
+files into the generation's tables (`flows/tables.py`), or into `<generation>/failed/` with the
+GX results beside them, never to be published. Validating here keeps Great Expectations, and the
+quarter of a gigabyte it takes to import, out of the workers; a worker's report carries its
+batch's tables back, so nothing is read twice.
 
 Kept free of Prefect so that the in-process CLI and the Prefect task run the very same code.
-A batch that passes its suites is written into the run's generation folder (see
-`flows/tables.py`); one that fails goes to `<generation>/failed/batch-NNNNNN/` with its GX results
-beside it, for inspection, and is never published.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from expectations.gate import validate
 from flows import tables
 from flows.batch import Counts, clean_batch
 from flows.inputs import RawDocument
@@ -37,7 +41,8 @@ class Settings:
 class BatchReport:
     batch_no: int
     counts: Counts
-    passed: bool
+    tables: dict | None = None  # the batch's Arrow tables, from the worker until validated
+    passed: bool = False
     failures: list[str] = field(default_factory=list)
     results: list[dict] = field(default_factory=list)  # GX results, for Data Docs
 
@@ -67,24 +72,39 @@ def write_repeated_lines(keys: frozenset[int], path: Path) -> None:
 
 
 def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
+    """Worker side: clean the batch and write its tables to the staging area."""
     started = time.perf_counter()
     rules = rules_for(settings.rules_dirs, settings.disabled_rules)
     cleaned = clean_batch(docs, rules, repeated_lines(settings.repeated_lines))
     cleaned_at = time.perf_counter()
-    outcomes = [validate(name, table) for name, table in cleaned.tables.items()]
-    passed = all(o.success for o in outcomes)
-    report = BatchReport(batch_no, cleaned.counts, passed,
-                         [f for o in outcomes for f in o.failures], [o.result for o in outcomes])
-    validated_at = time.perf_counter()
-    generation = Path(settings.generation)
-    if passed:
-        tables.write_batch(cleaned.tables, generation, batch_no)
+    report = BatchReport(batch_no, cleaned.counts, cleaned.tables)
+    tables.write_batch(cleaned.tables, staging(Path(settings.generation), report.name), batch_no)
+    report.counts.seconds_clean = cleaned_at - started
+    report.counts.seconds_write = time.perf_counter() - cleaned_at
+    return report
+
+
+def staging(generation: Path, batch_name: str) -> Path:
+    return generation / "staging" / batch_name
+
+
+def accept_batch(report: BatchReport, generation: Path) -> BatchReport:
+    """Flow side: validate a staged batch; move it into the tables if it passed, else to failed/."""
+    from expectations.gate import validate  # here, not at import: workers never load GX
+
+    started = time.perf_counter()
+    outcomes = [validate(name, table) for name, table in report.tables.items()]
+    report.passed = all(o.success for o in outcomes)
+    report.failures = [f for o in outcomes for f in o.failures]
+    report.results = [o.result for o in outcomes]
+    report.tables = None  # validated: the files on disk are what counts from here on
+    staged = staging(generation, report.name)
+    if report.passed:
+        tables.move_batch(staged, generation)
     else:
         failed = generation / "failed" / report.name
-        tables.write_batch(cleaned.tables, failed, batch_no)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        staged.rename(failed)
         (failed / "validation.json").write_text(json.dumps(report.results, indent=1, default=str), encoding="utf-8")
-    counts = report.counts
-    counts.seconds_clean = cleaned_at - started
-    counts.seconds_validate = validated_at - cleaned_at
-    counts.seconds_write = time.perf_counter() - validated_at
+    report.counts.seconds_validate = time.perf_counter() - started
     return report

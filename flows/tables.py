@@ -103,6 +103,16 @@ def write_batch(tables: dict[str, pa.Table], root: Path, batch_no: int) -> None:
     _write(tables["rejected"], root / "rejected" / name)
 
 
+def move_batch(staged: Path, root: Path) -> None:
+    """Move a staged batch's files into the tables under `root`: one rename per file, so a
+    reader of `root` sees a batch file whole or not at all, never half written."""
+    for path in sorted(p for p in staged.rglob("*.parquet")):
+        target = root / path.relative_to(staged)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    shutil.rmtree(staged)
+
+
 def _write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression=COMPRESSION)
