@@ -15,6 +15,9 @@ that the caller can put it in `rejected/`: nothing is dropped silently and one b
 stops the run. Only regular files are read (a FIFO named `.txt` would block the run forever,
 a link to /dev/zero exhaust memory). Strings that cannot be stored as UTF-8 (file names that
 are not UTF-8, lone surrogates escaped in JSON) are made storable: see `_storable`.
+
+The source may also be an object-store URL (`s3://bucket/prefix`, see `flows/storage.py`):
+objects are listed recursively and streamed the same way.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow.fs as pafs
+
+from flows.storage import Store, is_url
 from transforms.decode import Decoded, DecodeError, decode_bytes, find_bom
 
 MULTINEWS_SEPARATOR = "|||||"
@@ -59,7 +65,23 @@ class RawDocument:
         return hashlib.sha256(key).hexdigest()[:24]
 
 
-def file_format(path: Path) -> str | None:
+@dataclass(frozen=True)
+class RemoteFile:
+    """An input object in an object store: its filesystem and path, and its name under the source."""
+
+    fs: pafs.FileSystem
+    path: str
+    relative: str
+
+    @property
+    def name(self) -> str:
+        return self.relative.rsplit("/", 1)[-1]
+
+    def open(self):
+        return io.BufferedReader(self.fs.open_input_stream(self.path, compression=None))
+
+
+def file_format(path: Path | RemoteFile) -> str | None:
     name = path.name.lower()
     for suffix, fmt in FORMATS.items():
         if name.endswith(suffix):
@@ -67,8 +89,14 @@ def file_format(path: Path) -> str | None:
     return None
 
 
-def discover(root: Path) -> list[Path]:
+def discover(root: Path | str) -> list[Path] | list[RemoteFile]:
     """Input files under `root`, in a stable order; symbolic links to folders are not followed."""
+    if is_url(root):
+        store = Store.at(root)
+        if not store.exists():
+            raise FileNotFoundError(f"nothing found at {root}")
+        return [RemoteFile(store.fs, f"{store.root}/{name}", name) for name in store.files()
+                if file_format(Path(name))]
     found: list[Path] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
@@ -82,14 +110,19 @@ def read_documents(root: Path, files: Iterable[Path] | None = None) -> Iterator[
         yield from read_file(root, path)
 
 
-def read_file(root: Path, path: Path) -> Iterator[RawDocument]:
-    source = _storable(os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace").replace(os.sep, "/"))
+def read_file(root: Path | str, path: Path | RemoteFile) -> Iterator[RawDocument]:
+    if isinstance(path, RemoteFile):
+        source = _storable(path.relative)
+    else:
+        source = _storable(os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace").replace(os.sep, "/"))
     fmt = file_format(path)
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        if not isinstance(path, RemoteFile) and not stat.S_ISREG(path.stat().st_mode):
             raise OSError("not a regular file (a FIFO, device or socket): not read")
         if fmt == "txt":
-            yield _txt_document(source, path.read_bytes())
+            with _open(path) as stream:
+                data = stream.read()
+            yield _txt_document(source, data)
         elif fmt == "jsonl":
             yield from _line_documents(source, path, _jsonl_document)
         elif fmt == "src":
@@ -111,14 +144,17 @@ def _txt_document(source: str, data: bytes) -> RawDocument:
     return RawDocument(source, 0, 0, decoded.text, decoded.encoding, data)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes, Decoded | None]]:
+def _open(path: Path | RemoteFile):
+    return path.open() if isinstance(path, RemoteFile) else open(path, "rb")
+
+
+def _lines(path: Path | RemoteFile) -> Iterator[tuple[int, bytes, Decoded | None]]:
     """(0-based line number, the line's bytes as in the file, its text if already decoded), streamed.
 
     Lines are split on bytes and decoded one by one, except in a file that opens with a UTF-16 or
     UTF-32 byte-order mark: its newlines are not single bytes, so it is read through a decoder.
     """
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as raw:
+    with _open(path) as stream, (gzip.open(stream, "rb") if path.name.lower().endswith(".gz") else stream) as raw:
         bom = find_bom(raw.peek(4)[:4])
         try:
             if bom and bom[1] != "utf-8":

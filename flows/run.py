@@ -8,9 +8,9 @@ corpus is.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from pathlib import Path
 from flows import tables
 from flows.batch import Counts
 from flows.inputs import batched, discover, read_documents
+from flows.storage import Store, is_url
 from flows.stage import BatchReport, Settings, accept_batch, rules_for, write_repeated_lines
 from transforms.boilerplate import RulePackError
 from transforms.whitespace import normalize_line, split_lines
@@ -84,9 +85,10 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     `repeat_min_docs`: a short line found in at least this many documents of the run is
     furniture unless it is a full sentence (transforms/repetition.py); 0 switches that off.
     """
-    source, dest = Path(source), Path(dest)
-    if not source.is_dir():
-        raise RunFailed(f"source folder {source} does not exist or is not a folder: check the source parameter")
+    if not is_url(source):
+        source = Path(source)
+        if not source.is_dir():
+            raise RunFailed(f"source folder {source} does not exist or is not a folder: check the source parameter")
     if batch_size < 1:
         raise RunFailed(f"batch_size must be at least 1, not {batch_size}")
     try:  # a bad rules folder or a mistyped rule name fails here, before any work
@@ -94,23 +96,36 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     except RulePackError as exc:
         raise RunFailed(f"rules: {exc}") from exc
     started = time.monotonic()
-    (dest / tables.RUNS).mkdir(parents=True, exist_ok=True)
-    generation = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=dest / tables.RUNS))
-    generation.chmod(0o755)  # mkdtemp makes it private; published tables are for every reader
-    files = discover(source)
+    dest = Store.at(dest)
+    generation = _new_generation(dest)
+    try:
+        files = discover(source)
+    except OSError as exc:
+        raise RunFailed(f"cannot list the source {source}: {exc}; check the location and its credentials") from exc
     summary = RunSummary(str(source), str(dest), len(files))
     log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
-    settings = Settings(str(generation), tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
+    settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
                         _count_repeats(source, files, repeat_min_docs, generation, log))
     reports = _clean_in_batches(read_documents(source, files), settings, submit, log, batch_size, max_in_flight,
                                 summary, started)
     _publish_or_fail(reports, generation, dest)
-    summary.data_docs = str(dest / "data_docs" / "index.html")
+    summary.data_docs = tables.published_uris(dest.uri)["data_docs"] + "/index.html"
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _count_repeats(source: Path, files: list[Path], min_docs: int, generation: Path, log: Log) -> str:
+def _new_generation(dest: Store) -> Store:
+    """The run's own, new folder under `dest/.runs/` (flows/tables.py)."""
+    stamp = time.strftime("%Y%m%dT%H%M%S-")
+    if dest.local:
+        (dest.path / tables.RUNS).mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=stamp, dir=dest.path / tables.RUNS))
+        folder.chmod(0o755)  # mkdtemp makes it private; published tables are for every reader
+        return Store.at(folder)
+    return dest.child(tables.RUNS, stamp + uuid.uuid4().hex[:8])
+
+
+def _count_repeats(source, files: list, min_docs: int, generation: Store, log: Log) -> str:
     """First pass: which short lines recur in `min_docs` documents or more; their hashes' file."""
     if min_docs < 1:
         return ""
@@ -122,10 +137,9 @@ def _count_repeats(source: Path, files: list[Path], min_docs: int, generation: P
             # twice, here and again in the batches, cost a fifth of the run's CPU time.
             counter.add(normalize_line(line) for line in split_lines(doc.text))
     frequent = counter.frequent(min_docs)
-    path = generation / "repeated_lines.u64"
-    write_repeated_lines(frequent, path)
+    write_repeated_lines(frequent, generation, "repeated_lines.u64")
     log(f"clean: {len(frequent)} lines recur in {min_docs}+ documents and will be removed as furniture")
-    return str(path)
+    return "repeated_lines.u64"
 
 
 def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_size: int, max_in_flight: int,
@@ -135,7 +149,7 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
     pending: deque = deque()
 
     def collect() -> None:
-        report = accept_batch(pending.popleft().result(), Path(settings.generation))
+        report = accept_batch(pending.popleft().result(), Store.at(settings.generation))
         reports.append(report)
         summary.counts.add(report.counts)
         rate = summary.counts.documents_in / max(time.monotonic() - started, 1e-9)
@@ -152,22 +166,33 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
     return reports
 
 
-def _publish_or_fail(reports: list[BatchReport], generation: Path, dest: Path) -> None:
+def _publish_or_fail(reports: list[BatchReport], generation: Store, dest: Store) -> None:
     """Report on every batch, then publish the generation only if every batch passed."""
-    from expectations.gate import build_data_docs  # GX only in the flow's process, never in workers
-
-    build_data_docs([(r.name, result) for r in reports for result in r.results], generation / "data_docs")
-    shutil.rmtree(generation / "staging", ignore_errors=True)  # empty once every batch is accepted
+    _data_docs(reports, generation)
+    generation.remove("staging")  # empty once every batch is accepted
     failures = [f"{r.name}: {f}" for r in reports if not r.passed for f in r.failures]
     if failures:
         for name in tables.TABLES:  # the batches that passed are not worth keeping; failed/ is
-            shutil.rmtree(generation / name, ignore_errors=True)
+            generation.remove(name)
         raise RunFailed(
             "validation failed, nothing was published. Failed expectations:\n  " + "\n  ".join(failures)
-            + f"\nInspect the failed batches in {generation / 'failed'} and the report in "
-            f"{generation / 'data_docs' / 'index.html'}; fix the rules or the suite (expectations/*.json), "
+            + f"\nInspect the failed batches in {generation.uri}/failed and the report in "
+            f"{generation.uri}/data_docs/index.html; fix the rules or the suite (expectations/*.json), "
             "then run again. The published tables are unchanged.")
     try:
         tables.publish(generation, dest)
     except (tables.PublishError, OSError) as exc:
         raise RunFailed(f"publishing to {dest} failed, the published tables are unchanged: {exc}") from exc
+
+
+def _data_docs(reports: list[BatchReport], generation: Store) -> None:
+    """GX Data Docs of every batch's results, into the generation (built locally, then uploaded)."""
+    from expectations.gate import build_data_docs  # GX only in the flow's process, never in workers
+
+    results = [(r.name, result) for r in reports for result in r.results]
+    if generation.local:
+        build_data_docs(results, generation.path / "data_docs")
+        return
+    with tempfile.TemporaryDirectory() as local:
+        build_data_docs(results, Path(local) / "data_docs")
+        generation.upload(Path(local) / "data_docs", "data_docs")

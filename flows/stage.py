@@ -24,6 +24,7 @@ from pathlib import Path
 from flows import tables
 from flows.batch import Counts, clean_batch
 from flows.inputs import RawDocument
+from flows.storage import Store
 from transforms.boilerplate import RuleSet, load_rules
 
 
@@ -31,10 +32,10 @@ from transforms.boilerplate import RuleSet, load_rules
 class Settings:
     """Everything a batch needs besides its documents; small and picklable."""
 
-    generation: str  # the run's own folder under the destination (flows/tables.py)
+    generation: str  # the run's own folder under the destination (flows/tables.py), a path or URL
     rules_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
-    repeated_lines: str = ""  # file of the run's frequent line hashes (transforms/repetition.py)
+    repeated_lines: str = ""  # file, in `generation`, of the run's frequent line hashes (transforms/repetition.py)
 
 
 @dataclass
@@ -58,37 +59,37 @@ def rules_for(rules_dirs: tuple[str, ...], disabled: tuple[str, ...]) -> RuleSet
 
 
 @functools.lru_cache(maxsize=4)
-def repeated_lines(path: str) -> frozenset[int]:
+def repeated_lines(generation: str, name: str) -> frozenset[int]:
     """The run's frequent line hashes, read once per process."""
-    if not path:
+    if not name:
         return frozenset()
     keys = array("Q")
-    keys.frombytes(Path(path).read_bytes())
+    keys.frombytes(Store.at(generation).read_bytes(name))
     return frozenset(keys)
 
 
-def write_repeated_lines(keys: frozenset[int], path: Path) -> None:
-    path.write_bytes(array("Q", sorted(keys)).tobytes())
+def write_repeated_lines(keys: frozenset[int], generation: Store, name: str) -> None:
+    generation.write_bytes(name, array("Q", sorted(keys)).tobytes())
 
 
 def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
     """Worker side: clean the batch and write its tables to the staging area."""
     started = time.perf_counter()
     rules = rules_for(settings.rules_dirs, settings.disabled_rules)
-    cleaned = clean_batch(docs, rules, repeated_lines(settings.repeated_lines))
+    cleaned = clean_batch(docs, rules, repeated_lines(settings.generation, settings.repeated_lines))
     cleaned_at = time.perf_counter()
     report = BatchReport(batch_no, cleaned.counts, cleaned.tables)
-    tables.write_batch(cleaned.tables, staging(Path(settings.generation), report.name), batch_no)
+    tables.write_batch(cleaned.tables, Store.at(settings.generation).child(staging(report.name)), batch_no)
     report.counts.seconds_clean = cleaned_at - started
     report.counts.seconds_write = time.perf_counter() - cleaned_at
     return report
 
 
-def staging(generation: Path, batch_name: str) -> Path:
-    return generation / "staging" / batch_name
+def staging(batch_name: str) -> str:
+    return f"staging/{batch_name}"
 
 
-def accept_batch(report: BatchReport, generation: Path) -> BatchReport:
+def accept_batch(report: BatchReport, generation: Store) -> BatchReport:
     """Flow side: validate a staged batch; move it into the tables if it passed, else to failed/."""
     from expectations.gate import validate  # here, not at import: workers never load GX
 
@@ -98,13 +99,12 @@ def accept_batch(report: BatchReport, generation: Path) -> BatchReport:
     report.failures = [f for o in outcomes for f in o.failures]
     report.results = [o.result for o in outcomes]
     report.tables = None  # validated: the files on disk are what counts from here on
-    staged = staging(generation, report.name)
     if report.passed:
-        tables.move_batch(staged, generation)
+        tables.move_batch(generation, staging(report.name))
     else:
-        failed = generation / "failed" / report.name
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        staged.rename(failed)
-        (failed / "validation.json").write_text(json.dumps(report.results, indent=1, default=str), encoding="utf-8")
+        failed = f"failed/{report.name}"
+        tables.move_batch(generation, staging(report.name), failed)
+        generation.write_bytes(f"{failed}/validation.json",
+                               json.dumps(report.results, indent=1, default=str).encode("utf-8"))
     report.counts.seconds_validate = time.perf_counter() - started
     return report

@@ -13,22 +13,31 @@ links through one pointer: `documents -> .current/documents` (likewise `removed_
 `os.replace`, so readers see all of the previous run's tables or all of the new run's, never a
 mix, and a run that fails publishes nothing and leaves the published tables as they were. The
 previous generation is kept until the next publication, for readers still reading it.
+
+On an object store (`dest` an `s3://` URL, see `flows/storage.py`) there are no links and no
+atomic renames. There the run's generation is published by writing one small object last,
+`DEST/_CURRENT`, a JSON pointer to the generation's prefix; a single PUT is atomic, so readers
+who resolve the pointer first (`published_uris`) see one whole generation, never a mix.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+
+from flows.storage import Store
 
 TABLES = ("documents", "removed_lines", "rejected")
 PUBLISHED = (*TABLES, "data_docs")  # the names readers use under the destination
 RUNS = ".runs"
 CURRENT = ".current"
+POINTER = "_CURRENT"  # on object stores: the JSON pointer to the published generation
 COMPRESSION = "zstd"
 
 # Rejection reasons: the whole vocabulary of rejected.reason.
@@ -92,49 +101,63 @@ def batch_file(batch_no: int) -> str:
     return f"batch-{batch_no:06d}.parquet"
 
 
-def write_batch(tables: dict[str, pa.Table], root: Path, batch_no: int) -> None:
+def write_batch(tables: dict[str, pa.Table], root: Store, batch_no: int) -> None:
     """Write one batch's tables under `root`, documents split into language partitions."""
     name = batch_file(batch_no)
     docs = tables["documents"]
     for language in sorted(set(docs.column("language").to_pylist())):
         part = docs.filter(pc.equal(docs.column("language"), language)).drop_columns(["language"])
-        _write(part, root / "documents" / f"language={language}" / name)
-    _write(tables["removed_lines"], root / "removed_lines" / name)
-    _write(tables["rejected"], root / "rejected" / name)
+        root.write_parquet(part, f"documents/language={language}/{name}", COMPRESSION)
+    root.write_parquet(tables["removed_lines"], f"removed_lines/{name}", COMPRESSION)
+    root.write_parquet(tables["rejected"], f"rejected/{name}", COMPRESSION)
 
 
-def move_batch(staged: Path, root: Path) -> None:
-    """Move a staged batch's files into the tables under `root`: one rename per file, so a
-    reader of `root` sees a batch file whole or not at all, never half written."""
-    for path in sorted(p for p in staged.rglob("*.parquet")):
-        target = root / path.relative_to(staged)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-    shutil.rmtree(staged)
+def move_batch(root: Store, staged: str, into: str = "") -> None:
+    """Move a staged batch's files into the tables: on a local disk one rename per file, so a
+    reader sees a batch file whole or not at all, never half written."""
+    root.move_files(staged, into)
 
 
-def _write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression=COMPRESSION)
-
-
-def ensure_readable(root: Path) -> None:
+def ensure_readable(root: Store) -> None:
     """Give every table at least one (empty) file, so that readers find its schema."""
     for name, schema in SCHEMAS.items():
-        folder = root / name
-        if not any(folder.rglob("*.parquet")):
-            target = folder / "language=und" if name == "documents" else folder
-            _write(schema.empty_table().drop_columns(["language"]) if name == "documents" else schema.empty_table(),
-                   target / "empty.parquet")
+        if not any(f.endswith(".parquet") for f in root.files(name)):
+            if name == "documents":
+                root.write_parquet(schema.empty_table().drop_columns(["language"]),
+                                   f"{name}/language=und/empty.parquet", COMPRESSION)
+            else:
+                root.write_parquet(schema.empty_table(), f"{name}/empty.parquet", COMPRESSION)
+
+
+def published_uris(dest: str | os.PathLike) -> dict[str, str]:
+    """Where the published tables are: `DEST/<name>` locally, through `_CURRENT` on an object store."""
+    store = Store.at(dest)
+    if store.local:
+        return {name: str(store.path / name) for name in PUBLISHED}
+    pointer = json.loads(store.read_bytes(POINTER))
+    return {name: f"{store.uri}/{pointer['generation']}/{name}" for name in PUBLISHED}
 
 
 class PublishError(RuntimeError):
     """The destination cannot be published to; the message says why and what to do."""
 
 
-def publish(generation: Path, dest: Path) -> None:
+def publish(generation: Store, dest: Store) -> None:
     """Make `generation` (a folder under `dest/.runs/`) the published one, atomically."""
     ensure_readable(generation)
+    if not dest.local:
+        previous = json.loads(dest.read_bytes(POINTER))["generation"] if dest.exists(POINTER) else None
+        relative = posixpath.relpath(generation.root, dest.root)
+        dest.write_bytes(POINTER, json.dumps({"generation": relative}).encode("utf-8"))
+        generation.write_bytes(".published", b"")
+        for old in {posixpath.dirname(p) for p in dest.files(RUNS) if p.endswith("/.published")}:
+            if f"{RUNS}/{old}" not in (relative, previous):
+                dest.remove(f"{RUNS}/{old}")
+        return
+    _publish_links(generation.path, dest.path)
+
+
+def _publish_links(generation: Path, dest: Path) -> None:
     for name in PUBLISHED:
         link = dest / name
         if link.is_symlink():
