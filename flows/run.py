@@ -29,6 +29,10 @@ from transforms.repetition import RepeatCounter
 # keeps its headline, low enough to catch a site's footer within a few hundred documents.
 REPEAT_MIN_DOCS = 5
 
+# Data Docs show the GX results of the first batches and of every failed one: all of a large run's
+# would take memory in proportion to its size, and thousands of pages nobody reads.
+DATA_DOCS_BATCHES = 20
+
 Submit = Callable[[int, list, Settings], object]  # returns a future with .result()
 Log = Callable[[str], None]
 
@@ -150,6 +154,8 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
 
     def collect() -> None:
         report = accept_batch(pending.popleft().result(), Store.at(settings.generation))
+        if report.passed and report.batch_no > DATA_DOCS_BATCHES:
+            report.results = []  # memory stays flat however many batches; failures always keep theirs
         reports.append(report)
         summary.counts.add(report.counts)
         rate = summary.counts.documents_in / max(time.monotonic() - started, 1e-9)

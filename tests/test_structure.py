@@ -124,3 +124,21 @@ def test_a_fact_box_closing_the_article_is_kept():
     """'Label: value' lines after the last sentence are facts of the article, not a link list."""
     facts = ["Norway in numbers", "Population: 5.4 million", "Capital: Oslo", "Currency: krone"]
     assert clean_text("\n".join(ARTICLE + facts), RULES).text == "\n".join(ARTICLE + facts)
+
+
+def test_repeat_counter_counts_exactly_across_merges(monkeypatch):
+    """The compact counter merges its arrays now and then; counts must come out exact anyway."""
+    from collections import Counter
+    import random
+    monkeypatch.setattr(RepeatCounter, "MERGE_EVERY", 7)
+    rng = random.Random(0)
+    vocabulary = [f"Footer link number {i}" for i in range(40)]
+    documents = [[rng.choice(vocabulary) for _ in range(rng.randrange(0, 12))] for _ in range(300)]
+    counter, expected = RepeatCounter(), Counter()
+    for lines in documents:
+        counter.add(lines)
+        expected.update({line_key(line) for line in lines})
+    for line in vocabulary:
+        assert counter.count(line) == expected[line_key(line)]
+    assert counter.frequent(10) == frozenset(k for k, n in expected.items() if n >= 10)
+    assert counter.count("never seen") == 0
