@@ -112,3 +112,22 @@ def test_inputs_that_used_to_crash_are_rejected_by_name(tmp_path):
     for d in docs.values():  # every string is storable as UTF-8 (encoding raises otherwise)
         d.source.encode("utf-8")
         (d.text or "").encode("utf-8")
+
+
+def test_a_large_jsonl_file_is_streamed_not_loaded(tmp_path):
+    """A JSON Lines file far larger than any document is read a record at a time: reading 64 MB
+    holds a few megabytes at most, so a 2 GB dump needs no more."""
+    import json as _json
+    import tracemalloc
+
+    record = _json.dumps({"text": "The council met on Tuesday to vote on the budget. " * 64}) + "\n"
+    path = tmp_path / "big.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for _ in range((64 << 20) // len(record)):
+            out.write(record)
+    tracemalloc.start()
+    count = sum(1 for _ in read_documents(tmp_path))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == (64 << 20) // len(record)
+    assert peak < 8 << 20, f"reading held {peak >> 20} MB at once"
