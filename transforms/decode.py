@@ -20,6 +20,7 @@ Text that is none of these is not text: `DecodeError`, and the caller rejects th
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -56,6 +57,7 @@ COHERENCE_TIE = 0.01
 # which decoded "text" is really a binary file: images, archives, executables.
 BINARY_CONTROL_SHARE = 0.05
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f"}
+_BINARY_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in range(32) if chr(c) not in _TEXT_CONTROLS) + "]")
 
 
 class DecodeError(ValueError):
@@ -137,7 +139,7 @@ def detect_legacy(data: bytes) -> str | None:
 def _checked(text: str, codec: str) -> Decoded:
     """Refuse decoded binaries: text has few control characters (NULs among them)."""
     if text:
-        controls = sum(1 for ch in text if ch < " " and ch not in _TEXT_CONTROLS)
+        controls = len(_BINARY_CONTROL.findall(text))
         if controls / len(text) > BINARY_CONTROL_SHARE:
             raise DecodeError("binary", f"{controls} control characters in {len(text)}: a binary file, not text")
     return Decoded(text, codecs.lookup(codec).name)
