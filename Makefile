@@ -9,7 +9,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: all setup run test quality lock clean-output
+.PHONY: all setup run test quality bench lock clean-output
 
 all: run
 
@@ -31,6 +31,11 @@ test: $(STAMP)
 # Cleaning quality on the evaluation data beside the checkout (../shared), if it is there.
 quality: $(STAMP)
 	$(PY) bench/quality.py
+
+# Speed and memory on a synthetic corpus (bench/speed.py); the JSON lands in bench/results/.
+BENCH_DOCS ?= 50000
+bench: $(STAMP)
+	$(PY) bench/speed.py --docs $(BENCH_DOCS)
 
 # Re-resolve the pinned set from pyproject.toml's ranges (needs the package index).
 lock:
