@@ -33,6 +33,10 @@ REPEAT_MIN_DOCS = 5
 # would take memory in proportion to its size, and thousands of pages nobody reads.
 DATA_DOCS_BATCHES = 20
 
+# Rejected documents named in the log, per batch: enough to see what went wrong and where without
+# flooding it; rejected/ holds every one, with its bytes.
+REJECTIONS_LOGGED = 20
+
 Submit = Callable[[int, list, Settings], object]  # returns a future with .result()
 Log = Callable[[str], None]
 
@@ -106,7 +110,7 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         files = discover(source)
     except OSError as exc:
         raise RunFailed(f"cannot list the source {source}: {exc}; check the location and its credentials") from exc
-    summary = RunSummary(str(source), str(dest), len(files))
+    summary = RunSummary(str(source), dest.uri, len(files))
     log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
     settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
                         _count_repeats(source, files, repeat_min_docs, generation, log))
@@ -153,7 +157,9 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
     pending: deque = deque()
 
     def collect() -> None:
-        report = accept_batch(pending.popleft().result(), Store.at(settings.generation))
+        report = pending.popleft().result()
+        _log_rejections(report, log)  # before accept_batch, which lets go of the batch's tables
+        report = accept_batch(report, Store.at(settings.generation))
         if report.passed and report.batch_no > DATA_DOCS_BATCHES:
             report.results = []  # memory stays flat however many batches; failures always keep theirs
         reports.append(report)
@@ -170,6 +176,19 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
         collect()
     summary.batches = len(reports)
     return reports
+
+
+def _log_rejections(report: BatchReport, log: Log) -> None:
+    """One line per rejected document (the first `REJECTIONS_LOGGED` of the batch): its reason, and
+    the detail, which names the file (and the line, in a line-per-record file)."""
+    rejected = report.tables["rejected"]
+    for row in rejected.select(["source", "reason", "detail"]).slice(0, REJECTIONS_LOGGED).to_pylist():
+        detail = row["detail"] or ""
+        if not detail.startswith(row["source"]):
+            detail = f"{row['source']}: {detail}"
+        log(f"clean: rejected ({row['reason']}) {detail if len(detail) <= 300 else detail[:299] + '…'}")
+    if rejected.num_rows > REJECTIONS_LOGGED:
+        log(f"clean: {rejected.num_rows - REJECTIONS_LOGGED} more rejected in {report.name}: all are in rejected/")
 
 
 def _publish_or_fail(reports: list[BatchReport], generation: Store, dest: Store) -> None:

@@ -58,6 +58,9 @@ COHERENCE_TIE = 0.01
 BINARY_CONTROL_SHARE = 0.05
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f"}
 _BINARY_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in range(32) if chr(c) not in _TEXT_CONTROLS) + "]")
+# The same, as bytes, for bytes that no encoding fits: PNG, JPEG, ZIP or gzip data is full of them,
+# text in a single-byte code page has none.
+_CONTROL_BYTES = bytes(c for c in range(32) if chr(c) not in _TEXT_CONTROLS)
 
 
 class DecodeError(ValueError):
@@ -102,6 +105,10 @@ def decode_bytes(data: bytes) -> Decoded:
             binary = exc
     if binary is not None:
         raise binary
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if data and controls / len(data) > BINARY_CONTROL_SHARE:  # an image, an archive: no text at all
+        raise DecodeError("binary", f"{controls} control bytes in {len(data)} and no encoding fits: "
+                                    "a binary file, not text")
     raise DecodeError("undecodable", "not UTF-8 and no known legacy encoding fits")
 
 

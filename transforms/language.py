@@ -238,21 +238,30 @@ def has_letters(text: str, at_least: int) -> bool:
     return _count_letters(text, at_least) >= at_least
 
 
+# Letters are counted a slice of text at a time: findall on a whole 100 MB line would build a list of
+# 80 million one-letter strings (640 MB of pointers; for a non-Latin script, 100 million new
+# strings, several GB), and has_letters would not stop early.
+_COUNT_SLICE = 1 << 16
+
+
 def _count_letters(text: str, enough: int | None = None) -> int:
-    count = len(_ASCII_LETTERS.findall(text))
-    if enough is not None and count >= enough:
-        return count
-    for ch in _NON_ASCII.findall(text):  # ASCII text, most of it, needs no Python loop
-        category = unicodedata.category(ch)
-        if category[0] == "L":
-            if "\uac00" <= ch <= "\ud7a3":
-                count += len(unicodedata.normalize("NFD", ch))
-            else:
-                count += 2 if _is_syllabic(ch) else 1
-        elif category in ("Mn", "Mc"):
-            count += 1
+    count = 0
+    for start in range(0, len(text), _COUNT_SLICE):
+        piece = text[start:start + _COUNT_SLICE]
+        count += len(_ASCII_LETTERS.findall(piece))
         if enough is not None and count >= enough:
-            break
+            return count
+        for ch in _NON_ASCII.findall(piece):  # ASCII text, most of it, needs no Python loop
+            category = unicodedata.category(ch)
+            if category[0] == "L":
+                if "\uac00" <= ch <= "\ud7a3":
+                    count += len(unicodedata.normalize("NFD", ch))
+                else:
+                    count += 2 if _is_syllabic(ch) else 1
+            elif category in ("Mn", "Mc"):
+                count += 1
+            if enough is not None and count >= enough:
+                return count
     return count
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 TAIL_RUN = 3
 # An end-of-article marker counts only in the last part of the document: the share of its
@@ -27,13 +28,16 @@ _SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+")
 
 
-def words(line: str) -> int:
-    return len(_WORD.findall(line))
+def words(line: str, at_most: int | None = None) -> int:
+    """Words in `line`; given `at_most`, counting stops there. The callers only compare with small
+    bounds, and a 100 MB line must not become a list of 17 million words (1.3 GB) to be measured."""
+    found = _WORD.finditer(line)
+    return sum(1 for _ in (found if at_most is None else islice(found, at_most)))
 
 
 def is_sentence(line: str) -> bool:
     """A full sentence: six words or more, ending as sentences end."""
-    return words(line) >= 6 and _SENTENCE_END.search(line) is not None
+    return words(line, 6) >= 6 and _SENTENCE_END.search(line) is not None
 
 
 _LABEL_VALUE = re.compile(r"[^:]{1,30}:\s+\S")
@@ -44,7 +48,7 @@ def headline_like(line: str) -> bool:
 
     "Label: value" lines ("Population: 5.4 million") are facts, not links, and are left out.
     """
-    return 2 <= words(line) <= 20 and not re.search(r"[.;:,]\W*$", line) and not _LABEL_VALUE.match(line)
+    return 2 <= words(line, 21) <= 20 and not re.search(r"[.;:,]\W*$", line) and not _LABEL_VALUE.match(line)
 
 
 def list_items(lines: Sequence[str | None], openers: set[int]) -> list[int]:

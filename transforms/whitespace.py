@@ -24,7 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]+")
+# Only white space that folding changes: a run of two or more, or a single character other than
+# the ASCII space. A lone " " is left unmatched, so ordinary text makes no match at all between
+# its words: re.sub builds a list of every piece between matches, which for a 100 MB line of
+# prose was 17 million small strings and 1.5 GB of memory. The result is the same as
+# replacing every run with one space.
+_WHITE = r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]"
+_SPACE = re.compile(rf"{_WHITE}{{2,}}|(?! ){_WHITE}")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]+")
 _NEWLINES = re.compile(r"\r\n?")
 
