@@ -8,11 +8,13 @@ corpus is.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import tempfile
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,21 +107,51 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         raise RunFailed(f"rules: {exc}") from exc
     started = time.monotonic()
     dest = Store.at(dest)
-    generation = _new_generation(dest)
-    try:
-        files = discover(source)
-    except OSError as exc:
-        raise RunFailed(f"cannot list the source {source}: {exc}; check the location and its credentials") from exc
-    summary = RunSummary(str(source), dest.uri, len(files))
-    log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
-    settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
-                        _count_repeats(source, files, repeat_min_docs, generation, log))
-    reports = _clean_in_batches(read_documents(source, files), settings, submit, log, batch_size, max_in_flight,
-                                summary, started)
-    _publish_or_fail(reports, generation, dest)
+    with _exclusive(dest, log):
+        generation = _new_generation(dest)
+        try:
+            files = discover(source)
+        except OSError as exc:
+            raise RunFailed(f"cannot list the source {source}: {exc}; check the location and its credentials") from exc
+        summary = RunSummary(str(source), dest.uri, len(files))
+        log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
+        try:
+            settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
+                                _count_repeats(source, files, repeat_min_docs, generation, log))
+            reports = _clean_in_batches(read_documents(source, files), settings, submit, log, batch_size,
+                                        max_in_flight, summary, started)
+        except OSError as exc:  # a full disk, a lost mount, a refused write: nothing is published
+            raise RunFailed(f"writing to {generation.uri} failed: {exc}. Nothing was published and the published "
+                            f"tables are unchanged; free space or fix access to {dest.uri}, then run again "
+                            f"(the unfinished {generation.uri} can be deleted)") from exc
+        _publish_or_fail(reports, generation, dest)
     summary.data_docs = tables.published_uris(dest.uri)["data_docs"] + "/index.html"
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@contextlib.contextmanager
+def _exclusive(dest: Store, log: Log) -> Iterator[None]:
+    """Hold `DEST/.lock` for the run: a second run on the same local destination waits for the first.
+
+    An advisory lock (flock), released by the system if the holder dies, so a killed run never
+    leaves it stuck. Object stores have no such lock: there, the deployment's concurrency limit
+    of 1 is what keeps runs apart.
+    """
+    if not dest.local:
+        yield
+        return
+    dest.path.mkdir(parents=True, exist_ok=True)
+    with open(dest.path / ".lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"clean: another run is writing to {dest.uri}; waiting for it to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _new_generation(dest: Store) -> Store:
