@@ -17,11 +17,11 @@ from flows.inputs import RawDocument
 from transforms.boilerplate import RuleSet
 from transforms.document import clean_text
 from transforms.language import has_letters
+from transforms.repair import find_mojibake
 
 # Fewer letters than this left after cleaning is a stray control label ("Yes", "OK", "Close"),
 # not an article. Kept low on purpose: a one-word quote of a real text must survive.
 MIN_ARTICLE_LETTERS = 6
-from transforms.repair import find_mojibake
 
 
 @dataclass

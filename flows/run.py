@@ -239,11 +239,12 @@ def _publish_or_fail(reports: list[BatchReport], generation: Store, dest: Store)
     try:
         tables.publish(generation, dest)
     except (tables.PublishError, OSError) as exc:
-        raise RunFailed(f"publishing to {dest} failed, the published tables are unchanged: {exc}") from exc
+        raise RunFailed(f"publishing to {dest.uri} failed, the published tables are unchanged: {exc}") from exc
 
 
 def _data_docs(reports: list[BatchReport], generation: Store) -> None:
-    """GX Data Docs of every batch's results, into the generation (built locally, then uploaded)."""
+    """GX Data Docs of the results kept (the first batches' and failed ones'), into the generation;
+    on an object store they are built locally, then uploaded."""
     from expectations.gate import build_data_docs  # GX only in the flow's process, never in workers
 
     results = [(r.name, result) for r in reports for result in r.results]
