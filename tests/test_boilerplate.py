@@ -154,6 +154,14 @@ def test_malformed_pack_names_the_file(tmp_path, body):
         load_rules([tmp_path])
 
 
+def test_a_name_defined_twice_in_one_folder_is_an_error(tmp_path):
+    """Inside one folder a second rule of the same name would silently replace the first."""
+    twice = 'family = "x"\n[[rules]]\nname = "same"\npattern = "a"\n[[rules]]\nname = "same"\npattern = "b"\n'
+    (tmp_path / "twice.toml").write_text(twice, encoding="utf-8")
+    with pytest.raises(RulePackError, match="x.same is defined twice"):
+        load_rules([tmp_path])
+
+
 def test_missing_folder_is_an_error(tmp_path):
     """A mistyped rules folder must not silently mean 'no rules'."""
     with pytest.raises(RulePackError):

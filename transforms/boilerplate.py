@@ -216,7 +216,8 @@ def load_rules(folders: Sequence[Path | str] | None = None, disabled: Iterable[s
     """Load every `*.toml` pack from `folders` (default: the built-in packs).
 
     Packs are read in folder order, then file-name order; a rule whose name was already loaded
-    replaces the earlier one, so a user folder listed after the default can override a rule.
+    replaces the earlier one, so a user folder listed after the default can override a rule;
+    two rules of one name inside one folder are an error (the first would vanish unnoticed).
     `disabled` holds rule names or shell-style patterns ("video.*") to switch off; a pattern
     that names no rule is an error (a typo would otherwise switch nothing off, silently).
     """
@@ -225,9 +226,13 @@ def load_rules(folders: Sequence[Path | str] | None = None, disabled: Iterable[s
     for folder in folders:
         if not folder.is_dir():
             raise RulePackError(f"rules folder {folder} does not exist")
+        here: dict[str, Rule] = {}
         for pack in sorted(folder.glob("*.toml")):
             for rule in _read_pack(pack):
-                by_name[rule.name] = rule
+                if rule.name in here:
+                    raise RulePackError(f"{pack}: rule {rule.name} is defined twice in {folder} (also in {here[rule.name].pack})")
+                here[rule.name] = rule
+        by_name.update(here)
     off = list(disabled)
     unknown = [p for p in off if not any(fnmatch.fnmatchcase(name, p) for name in by_name)]
     if unknown:
