@@ -10,7 +10,7 @@ from flows.clean import main
 from transforms.boilerplate import load_rules
 from transforms.document import clean_text
 from transforms.repetition import RepeatCounter, countable, line_key
-from transforms.structure import headline_like, is_sentence, list_items, tail_links
+from transforms.structure import head_label, headline_like, is_sentence, list_items, tail_links
 
 RULES = load_rules()
 BODY = [
@@ -29,6 +29,28 @@ def test_items_after_a_list_header_go_up_to_the_next_sentence():
     """After 'Related', headline-like lines are links; the next real sentence ends the list."""
     lines = ["Related", "Mayor defends housing plan", "", "Bus fares to rise in April", BODY[0], "Short title here"]
     assert list_items(lines, {0}) == [1, 3]
+
+
+def test_a_closing_box_after_a_late_list_header_takes_its_one_line_teasers():
+    """A header in the last part followed only by short lines, sentences or not, is a link box."""
+    teasers = ["See photos of every bridge the council has rebuilt.", "Follow the new tram line as it crosses the city."]
+    lines = [*BODY, BODY[0], BODY[1], "Further reading", *teasers]
+    assert list_items(lines, {4}) == [5, 6]
+    # a long paragraph after the header means the article goes on: only the headline-like lines go
+    assert list_items([*BODY, "Related", "Mayor defends housing plan", BODY[0] + " " + BODY[1]], {2}) == [3]
+    # a header high up in the document is a stray label: the sentences below it stay
+    assert list_items(["Related", *teasers, *BODY, *BODY, *BODY], {0}) == []
+
+
+def test_a_one_word_section_label_opening_the_document_goes():
+    """'Sports' above the article is a section label; a headline of several words is not."""
+    assert head_label(["Sports", "", BODY[0], BODY[1]]) == [0]
+    assert head_label(["Council approves budget", BODY[0]]) == []
+    assert head_label(["Sports", "Scores"]) == []  # nothing below it is a paragraph
+    assert head_label(["2024", BODY[0]]) == []
+    result = clean_text("\n".join(["Weather", "", *BODY]), RULES)
+    assert result.text == "\n".join(BODY)
+    assert [r.rule for r in result.removals] == ["structure.head_label"]
 
 
 def test_a_trailing_run_of_headlines_is_a_link_box_but_a_subheading_is_not():

@@ -10,7 +10,8 @@ The order matters and is fixed:
 4. repetition (`transforms.repetition`): drop a short line that recurs in many documents of the
    run, unless it is a full sentence;
 5. shape and position (`transforms.structure`): drop what follows an end-of-article marker
-   near the end, and the lists of links that follow a list header or trail after the article;
+   near the end, the lists of links that follow a list header or trail after the article, and
+   a one-word section label opening the document;
 6. join what is left, keeping paragraph breaks, and detect the language of that clean text
    (`transforms.language`), so furniture in another language cannot sway the answer.
 """
@@ -95,4 +96,6 @@ def _structural(kept: list[str | None], openers: set[int], enders: set[int]) -> 
     found += [(i, "structure.list_items") for i in structure.list_items(kept, openers) if i not in taken]
     taken = {i for i, _ in found}
     found += [(i, "structure.tail_links") for i in structure.tail_links(kept) if i not in taken]
+    taken = {i for i, _ in found}
+    found += [(i, "structure.head_label") for i in structure.head_label(kept) if i not in taken]
     return found

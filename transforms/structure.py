@@ -11,7 +11,8 @@ give lists of links away:
   sentence ("most read" boxes extracted after the article).
 
 A headline at the top of the article, or a sub-heading followed by its paragraph, is a single
-headline-like line among sentences, and is never taken.
+headline-like line among sentences, and is never taken. A single word opening the document
+('Sports', 'Opinion') is a section label, not a headline, and is taken (`head_label`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ TAIL_RUN = 3
 # An end-of-article marker counts only in the last part of the document: the share of its
 # non-blank lines that may follow the marker. A marker higher up is more likely a stray label.
 END_MARKER_MAX_SHARE = 0.4
+# A line of a closing link box: a headline, or a one-sentence teaser; an article paragraph is longer.
+TAIL_ITEM_WORDS = 20
 _SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+")
 
@@ -52,9 +55,21 @@ def headline_like(line: str) -> bool:
 
 
 def list_items(lines: Sequence[str | None], openers: set[int]) -> list[int]:
-    """Indexes of headline-like lines that follow a list header, up to the next other line."""
+    """Indexes of headline-like lines that follow a list header, up to the next other line.
+
+    A header in the document's last part (`END_MARKER_MAX_SHARE`) followed to the end only by
+    short lines (at most `TAIL_ITEM_WORDS` words each) takes them all, sentences too: a closing
+    'Additional resources' or 'Related' box lists its links as one-line teasers ("Read about the
+    forty missions to Mars."), and no paragraph of the article follows it.
+    """
     taken: list[int] = []
+    filled = [i for i, line in enumerate(lines) if line]
     for start in sorted(openers):
+        after = [i for i in filled if i > start]
+        if (after and len(after) <= END_MARKER_MAX_SHARE * (len(filled) + 1)
+                and all(words(lines[i], TAIL_ITEM_WORDS + 1) <= TAIL_ITEM_WORDS for i in after)):
+            taken.extend(after)
+            continue
         for index in range(start + 1, len(lines)):
             if index in openers:
                 break
@@ -90,3 +105,19 @@ def tail_links(lines: Sequence[str | None]) -> list[int]:
             return []  # the tail is not a clean run of links: leave it
         return sorted(run) if len(run) >= TAIL_RUN else []
     return []  # no sentence at all: nothing to anchor the tail on
+
+
+_LABEL_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+
+
+def head_label(lines: Sequence[str | None]) -> list[int]:
+    """The index of a section label opening the document: a single word ('Sports', 'Opinion',
+    'Weihnachten') as its first line, with a paragraph (a sentence, or twelve words or more) below
+    it. Headlines have more words."""
+    filled = [i for i, line in enumerate(lines) if line]
+    if len(filled) < 2:
+        return []
+    first = lines[filled[0]].strip()
+    if len(first) > 30 or not _LABEL_WORD.fullmatch(first):
+        return []
+    return [filled[0]] if any(is_sentence(lines[i]) or words(lines[i], 12) >= 12 for i in filled[1:]) else []
