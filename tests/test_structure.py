@@ -10,7 +10,7 @@ from flows.clean import main
 from transforms.boilerplate import load_rules
 from transforms.document import clean_text
 from transforms.repetition import RepeatCounter, countable, line_key
-from transforms.structure import head_label, headline_like, is_sentence, list_items, tail_links
+from transforms.structure import head_label, headline_like, is_sentence, list_items, tail_links, tail_title
 
 RULES = load_rules()
 BODY = [
@@ -51,6 +51,17 @@ def test_a_one_word_section_label_opening_the_document_goes():
     result = clean_text("\n".join(["Weather", "", *BODY]), RULES)
     assert result.text == "\n".join(BODY)
     assert [r.rule for r in result.removals] == ["structure.head_label"]
+
+
+def test_a_lone_link_title_after_the_last_sentence_goes_but_not_a_closing_sentence():
+    """One headline-like line closing an article of sentences is a 'next story' link."""
+    article = [*BODY, BODY[0]]
+    assert tail_title([*article, "", "Bus fares to rise across the region in April"]) == [4]
+    assert tail_title([*article, "Bus fares will rise in April, the council said."]) == []
+    assert tail_title([*article, "Bus fares to rise:"]) == []  # a label introducing something
+    assert tail_title([*article, "Fares"]) == []  # too short to be a title
+    assert tail_title([*BODY, "Bus fares to rise across the region in April"]) == []  # too little article
+    assert tail_title([*article, "市议会周二批准了预算 住房 辩论"]) == []  # no capital letter: not a Latin title
 
 
 def test_a_trailing_run_of_headlines_is_a_link_box_but_a_subheading_is_not():

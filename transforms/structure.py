@@ -121,3 +121,25 @@ def head_label(lines: Sequence[str | None]) -> list[int]:
     if len(first) > 30 or not _LABEL_WORD.fullmatch(first):
         return []
     return [filled[0]] if any(is_sentence(lines[i]) or words(lines[i], 12) >= 12 for i in filled[1:]) else []
+
+
+_ANY_END = re.compile(r"[.!?…。！？؟:;,][\"'”’»)\]]*$")
+TAIL_TITLE_WORDS = (3, 12)
+TAIL_TITLE_MIN_SENTENCES = 3
+
+
+def tail_title(lines: Sequence[str | None]) -> list[int]:
+    """The index of a lone link title closing the document: a last line of three to twelve words that
+    opens with a capital letter and ends without any punctuation, right after a sentence, in a
+    document of at least three sentences. An article ends on a sentence; a 'next story' or
+    'most read' link left after it does not. (A run of such titles is `tail_links`.)"""
+    filled = [i for i, line in enumerate(lines) if line]
+    if len(filled) < 2:
+        return []
+    last, before = lines[filled[-1]].strip(), lines[filled[-2]]
+    low, high = TAIL_TITLE_WORDS
+    if not (low <= words(last, high + 1) <= high) or _ANY_END.search(last) or not last[0].isupper():
+        return []
+    if not is_sentence(before) or sum(1 for i in filled if is_sentence(lines[i])) < TAIL_TITLE_MIN_SENTENCES:
+        return []
+    return [filled[-1]]
