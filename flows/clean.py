@@ -40,12 +40,16 @@ def clean_batch_task(batch_no: int, docs: list, settings: Settings) -> BatchRepo
 @flow(name="clean", description="Clean raw news text into validated, language-tagged Parquet tables.")
 def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 500,
           rules: list[str] | None = None, disable_rules: list[str] | None = None,
-          repeat_min_docs: int = REPEAT_MIN_DOCS, workers: int = 2, dask_address: str | None = None) -> dict:
+          repeat_min_docs: int = REPEAT_MIN_DOCS, workers: int = 2, dask_address: str | None = None,
+          full: bool = False, prune: bool = False) -> dict:
     """Clean every input under `source` into `dest`/{documents,removed_lines,rejected}.
 
     `rules`: extra rule-pack folders, read after the built-in packs (a rule of the same name
     replaces the built-in one); `disable_rules`: rule names or patterns such as "video.*";
     `repeat_min_docs`: a short line in this many documents or more is furniture (0: off).
+    Runs are incremental (flows/state.py): only new and changed files are cleaned, and a killed
+    run's work is taken up where it stopped; `full` cleans every file again, `prune` drops the
+    rows of files that are no longer in the source.
     Batches run on Dask through prefect-dask's DaskTaskRunner: on a local cluster of `workers`
     processes, or, given `dask_address` ("tcp://host:8786"), on that existing cluster, whose
     workers must be able to import this project and read `source` and write `dest`.
@@ -57,7 +61,8 @@ def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 
                 return runner.submit(clean_batch_task, {"batch_no": batch_no, "docs": docs, "settings": settings})
             summary = run(source, dest, submit=submit, log=logger.info, batch_size=batch_size,
                           rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or (),
-                          repeat_min_docs=repeat_min_docs, max_in_flight=2 * max(1, workers))
+                          repeat_min_docs=repeat_min_docs, max_in_flight=2 * max(1, workers),
+                          full=full, prune=prune)
     except RunFailed as exc:
         logger.error(str(exc))
         raise
@@ -141,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--summary-json", type=Path, metavar="FILE", help="also write the run's summary here as JSON")
     parser.add_argument("--repeat-min-docs", type=int, default=REPEAT_MIN_DOCS, metavar="N",
                         help=f"a short line in N+ documents is furniture, unless a full sentence (default {REPEAT_MIN_DOCS}; 0: off)")
+    parser.add_argument("--full", action="store_true",
+                        help="clean every input file again, not only new and changed ones")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop the rows of input files that are no longer in the source (kept by default)")
     args = parser.parse_args(argv)
     if args.engine == "prefect":
         return _main_prefect(args)
@@ -150,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = run(args.source, args.dest, submit=submit, log=lambda m: print(m, file=sys.stderr, flush=True),
                       batch_size=args.batch_size, rules_dirs=_rules_dirs(args.rules),
                       disabled_rules=args.disable_rule, max_in_flight=max(2, 2 * args.workers),
-                      repeat_min_docs=args.repeat_min_docs)
+                      repeat_min_docs=args.repeat_min_docs, full=args.full, prune=args.prune)
     except RunFailed as exc:
         print(f"clean: FAILED: {exc}", file=sys.stderr)
         return 1
@@ -167,7 +176,7 @@ def _main_prefect(args: argparse.Namespace) -> int:
     try:
         result = clean(source=args.source, dest=args.dest, batch_size=args.batch_size, rules=args.rules or None,
                        disable_rules=args.disable_rule or None, repeat_min_docs=args.repeat_min_docs,
-                       workers=args.workers, dask_address=args.dask_address)
+                       workers=args.workers, dask_address=args.dask_address, full=args.full, prune=args.prune)
     except RunFailed as exc:
         print(f"clean: FAILED: {exc}", file=sys.stderr)
         return 1

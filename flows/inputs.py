@@ -72,6 +72,8 @@ class RemoteFile:
     fs: pafs.FileSystem
     path: str
     relative: str
+    size: int = -1
+    mtime_ns: int = -1
 
     @property
     def name(self) -> str:
@@ -95,8 +97,8 @@ def discover(root: Path | str) -> list[Path] | list[RemoteFile]:
         store = Store.at(root)
         if not store.exists():
             raise FileNotFoundError(f"nothing found at {root}")
-        return [RemoteFile(store.fs, f"{store.root}/{name}", name) for name in store.files()
-                if file_format(Path(name))]
+        return [RemoteFile(store.fs, f"{store.root}/{name}", name, size, mtime_ns)
+                for name, size, mtime_ns in store.file_infos() if file_format(Path(name))]
     found: list[Path] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
@@ -110,11 +112,26 @@ def read_documents(root: Path, files: Iterable[Path] | None = None) -> Iterator[
         yield from read_file(root, path)
 
 
-def read_file(root: Path | str, path: Path | RemoteFile) -> Iterator[RawDocument]:
+def source_name(root: Path | str, path: Path | RemoteFile) -> str:
+    """The file's name in the tables' `source` column: its path under `root`, '/'-separated."""
     if isinstance(path, RemoteFile):
-        source = _storable(path.relative)
-    else:
-        source = _storable(os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace").replace(os.sep, "/"))
+        return _storable(path.relative)
+    return _storable(os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace").replace(os.sep, "/"))
+
+
+def fingerprint(path: Path | RemoteFile) -> tuple[int, int]:
+    """(size, modification time in ns): what tells a later run the file is unchanged, without reading it."""
+    if isinstance(path, RemoteFile):
+        return path.size, path.mtime_ns
+    try:
+        st = path.stat()
+    except OSError:  # a dangling link or a vanished file: read_file rejects it with the reason
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def read_file(root: Path | str, path: Path | RemoteFile) -> Iterator[RawDocument]:
+    source = source_name(root, path)
     fmt = file_format(path)
     try:
         if not isinstance(path, RemoteFile) and not stat.S_ISREG(path.stat().st_mode):

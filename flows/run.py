@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows import tables
+from flows import state, tables
 from flows.batch import Counts
-from flows.inputs import batched, discover, read_documents
+from flows.inputs import batched, discover, read_file
 from flows.storage import Store, is_url
 from flows.stage import BatchReport, Settings, accept_batch, rules_for, write_repeated_lines
 from transforms.boilerplate import RulePackError
@@ -34,6 +34,8 @@ REPEAT_MIN_DOCS = 5
 # Data Docs show the GX results of the first batches and of every failed one: all of a large run's
 # would take memory in proportion to its size, and thousands of pages nobody reads.
 DATA_DOCS_BATCHES = 20
+
+REPEATED_LINES = "repeated_lines.u64"  # in the generation: the hashes of the run's frequent lines
 
 # Rejected documents named in the log, per batch: enough to see what went wrong and where without
 # flooding it; rejected/ holds every one, with its bytes.
@@ -56,11 +58,12 @@ class RunSummary:
     counts: Counts = field(default_factory=Counts)
     seconds: float = 0.0
     data_docs: str = ""
+    plan: str = ""  # what the run set out to do: files to clean, carried over, dropped (flows/state.py)
 
     def as_dict(self) -> dict:
         c = self.counts
         return {
-            "source": self.source, "dest": self.dest, "files": self.files, "batches": self.batches,
+            "source": self.source, "dest": self.dest, "files": self.files, "plan": self.plan, "batches": self.batches,
             "documents_in": c.documents_in, "clean": c.clean, "rejected": sum(c.rejected.values()),
             "rejected_by_reason": dict(sorted(c.rejected.items())),
             "lines_removed": sum(c.lines_removed.values()),
@@ -78,7 +81,7 @@ class RunSummary:
         languages = ", ".join(f"{k} {v}" for k, v in d["languages"].items()) or "none"
         rules = ", ".join(f"{k} {v}" for k, v in list(d["lines_removed_by_rule"].items())[:5]) or "none"
         return "\n".join([
-            f"clean: {d['documents_in']} documents in from {d['files']} files in {d['seconds']} s",
+            f"clean: {d['documents_in']} documents in from {d['files']} files in {d['seconds']} s ({self.plan})",
             f"  clean          {d['clean']}  -> {self.dest}/documents/",
             f"  rejected       {d['rejected']}  ({reasons})  -> {self.dest}/rejected/",
             f"  lines removed  {d['lines_removed']}  (top rules: {rules})  -> {self.dest}/removed_lines/",
@@ -89,9 +92,12 @@ class RunSummary:
 
 def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch_size: int = 500,
         rules_dirs: Sequence[str] = (), disabled_rules: Sequence[str] = (), max_in_flight: int = 4,
-        repeat_min_docs: int = REPEAT_MIN_DOCS) -> RunSummary:
-    """Clean everything under `source` into the tables under `dest` (see flows/tables.py).
+        repeat_min_docs: int = REPEAT_MIN_DOCS, full: bool = False, prune: bool = False) -> RunSummary:
+    """Clean what is new under `source` into the tables under `dest` (see flows/tables.py).
 
+    Files cleaned by an earlier run and unchanged since are carried over, not cleaned again, and
+    a killed run's work is taken up where it stopped (flows/state.py); `full` cleans every file
+    afresh, `prune` drops the rows of files no longer in the source.
     `repeat_min_docs`: a short line found in at least this many documents of the run is
     furniture unless it is a full sentence (transforms/repetition.py); 0 switches that off.
     """
@@ -102,32 +108,66 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     if batch_size < 1:
         raise RunFailed(f"batch_size must be at least 1, not {batch_size}")
     try:  # a bad rules folder or a mistyped rule name fails here, before any work
-        rules_for(tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
+        rules = rules_for(tuple(str(d) for d in rules_dirs), tuple(disabled_rules))
     except RulePackError as exc:
         raise RunFailed(f"rules: {exc}") from exc
     started = time.monotonic()
     dest = Store.at(dest)
     with _exclusive(dest, log):
-        generation = _new_generation(dest)
         try:
             files = discover(source)
         except OSError as exc:
             raise RunFailed(f"cannot list the source {source}: {exc}; check the location and its credentials") from exc
         summary = RunSummary(str(source), dest.uri, len(files))
-        log(f"clean: {len(files)} input files under {source}, batches of {batch_size} documents")
+        work = state.plan_run(source, files, dest, state.settings_key(rules, repeat_min_docs), full=full, prune=prune)
+        summary.plan = work.describe()
+        if work.nothing_to_do:
+            summary.plan = f"nothing new: {summary.plan}; the published tables stay as they are"
+            log(f"clean: {summary.plan}")
+            return _finished(summary, dest, started)
+        log(f"clean: {len(files)} input files under {source}: {work.describe()}; batches of {batch_size} documents")
         try:
+            generation, done = _generation_for(source, dest, work, repeat_min_docs, log)
             settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
-                                _count_repeats(source, files, repeat_min_docs, generation, log))
-            reports = _clean_in_batches(read_documents(source, files), settings, submit, log, batch_size,
-                                        max_in_flight, summary, started)
+                                REPEATED_LINES if repeat_min_docs > 0 else "")
+            reports = _clean_in_batches(state.remaining(source, work, done), settings, submit, log, batch_size,
+                                        max_in_flight, summary, started, done, work.plan.first_batch)
+            state.write_files(generation, work, done)
         except OSError as exc:  # a full disk, a lost mount, a refused write: nothing is published
-            raise RunFailed(f"writing to {generation.uri} failed: {exc}. Nothing was published and the published "
-                            f"tables are unchanged; free space or fix access to {dest.uri}, then run again "
-                            f"(the unfinished {generation.uri} can be deleted)") from exc
+            raise RunFailed(f"writing to {dest.uri} failed: {exc}. Nothing was published and the published "
+                            f"tables are unchanged; free space or fix access to {dest.uri}, then run again: "
+                            "it goes on from the last batch written") from exc
         _publish_or_fail(reports, generation, dest)
-    summary.data_docs = tables.published_uris(dest.uri)["data_docs"] + "/index.html"
+        for leftover in state.abandoned(dest, keep=generation):
+            dest.remove(leftover)
+    return _finished(summary, dest, started)
+
+
+def _finished(summary: RunSummary, dest: Store, started: float) -> RunSummary:
+    if state.published(dest) is not None:
+        summary.data_docs = tables.published_uris(dest.uri)["data_docs"] + "/index.html"
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _generation_for(source, dest: Store, work: state.Work, repeat_min_docs: int, log: Log) -> tuple[Store, list[dict]]:
+    """The generation to write into, and the batches already done in it.
+
+    A killed run's generation with the same plan is taken up; otherwise a new one is set up: the
+    base's unchanged rows carried over, the repetition counts made, and the plan written last, so
+    that only a generation whose set-up finished can ever be taken up.
+    """
+    unfinished = state.find_unfinished(dest, work.plan)
+    if unfinished is not None:
+        done = state.resume(unfinished)
+        log(f"clean: taking up the unfinished run {unfinished.uri}: {len(done)} batches were done, going on from there")
+        return unfinished, done
+    generation = _new_generation(dest)
+    state.carry_over(dest, work, generation)
+    if repeat_min_docs > 0:
+        _count_repeats(source, work, repeat_min_docs, dest, generation, log)
+    state.write_plan(generation, work.plan)
+    return generation, []
 
 
 @contextlib.contextmanager
@@ -165,33 +205,43 @@ def _new_generation(dest: Store) -> Store:
     return dest.child(tables.RUNS, stamp + uuid.uuid4().hex[:8])
 
 
-def _count_repeats(source, files: list, min_docs: int, generation: Store, log: Log) -> str:
-    """First pass: which short lines recur in `min_docs` documents or more; their hashes' file."""
-    if min_docs < 1:
-        return ""
-    counter = RepeatCounter()
-    for doc in read_documents(source, files):
-        if doc.text:
-            # Lines as decoded, white space folded, without the encoding repair: furniture is
-            # almost always clean text (repair leaves it as it is), and repairing every line
-            # twice, here and again in the batches, cost a fifth of the run's CPU time.
-            counter.add(normalize_line(line) for line in split_lines(doc.text))
+def _count_repeats(source, work: state.Work, min_docs: int, dest: Store, generation: Store, log: Log) -> None:
+    """First pass: which short lines recur in `min_docs` documents or more, counted over the files
+    to clean and the counts the base saved; their hashes for the batches, the counts for later runs."""
+    base = dest.child(work.plan.base) if work.plan.base and work.plan.drop != [state.ALL] else None
+    if base is not None and base.exists(state.LINE_COUNTS):
+        counter = RepeatCounter.from_bytes(base.read_bytes(state.LINE_COUNTS))
+    else:
+        counter = RepeatCounter()
+    for path in work.paths:
+        for doc in read_file(source, path):
+            if doc.text:
+                # Lines as decoded, white space folded, without the encoding repair: furniture is
+                # almost always clean text (repair leaves it as it is), and repairing every line
+                # twice, here and again in the batches, cost a fifth of the run's CPU time.
+                counter.add(normalize_line(line) for line in split_lines(doc.text))
     frequent = counter.frequent(min_docs)
-    write_repeated_lines(frequent, generation, "repeated_lines.u64")
+    write_repeated_lines(frequent, generation, REPEATED_LINES)
+    generation.write_bytes(state.LINE_COUNTS, counter.to_bytes())
     log(f"clean: {len(frequent)} lines recur in {min_docs}+ documents and will be removed as furniture")
-    return "repeated_lines.u64"
 
 
 def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_size: int, max_in_flight: int,
-                      summary: RunSummary, started: float) -> list[BatchReport]:
-    """Submit batches as documents stream in, with at most `max_in_flight` pending; in order."""
+                      summary: RunSummary, started: float, done: list[dict], first_batch: int) -> list[BatchReport]:
+    """Submit batches as documents stream in, with at most `max_in_flight` pending; accepted in
+    order, each recorded done (`done` grows) once it is in the tables."""
     reports: list[BatchReport] = []
     pending: deque = deque()
+    generation = Store.at(settings.generation)
+    first = done[-1]["batch"] + 1 if done else first_batch
 
     def collect() -> None:
-        report = pending.popleft().result()
+        future, sources, last = pending.popleft()
+        report = future.result()
         _log_rejections(report, log)  # before accept_batch, which lets go of the batch's tables
-        report = accept_batch(report, Store.at(settings.generation))
+        report = accept_batch(report, generation)
+        if report.passed:
+            done.append(state.record_done(generation, report.batch_no, sources, last))
         if report.passed and report.batch_no > DATA_DOCS_BATCHES:
             report.results = []  # memory stays flat however many batches; failures always keep theirs
         reports.append(report)
@@ -200,8 +250,10 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
         log(f"clean: {report.name} done, {summary.counts.documents_in} documents so far "
             f"({summary.counts.clean} clean, {sum(summary.counts.rejected.values())} rejected), {rate:.0f} docs/s")
 
-    for batch_no, batch in enumerate(batched(docs, batch_size), start=1):
-        pending.append(submit(batch_no, batch, settings))
+    for batch_no, batch in enumerate(batched(docs, batch_size), start=first):
+        last = batch[-1]
+        pending.append((submit(batch_no, batch, settings), sorted({d.source for d in batch}),
+                        (last.source, last.record, last.part)))
         while len(pending) >= max_in_flight:
             collect()
     while pending:

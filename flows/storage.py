@@ -66,10 +66,15 @@ class Store:
         pq.write_table(table, path, compression=compression, filesystem=self.fs)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
+        """Whole or not at all: locally through a temporary name and a rename (a run killed while
+        writing its state must not leave half a file); an object store's PUT is atomic as it is."""
         path = self._full(relative)
         self.fs.create_dir(posixpath.dirname(path), recursive=True)
+        target, path = path, (f"{path}.partial-{os.getpid()}" if self.local else path)
         with self.fs.open_output_stream(path, compression=None) as out:
             out.write(data)
+        if path != target:
+            os.replace(path, target)
 
     def read_bytes(self, relative: str) -> bytes:
         with self.fs.open_input_stream(self._full(relative), compression=None) as stream:
@@ -80,11 +85,37 @@ class Store:
 
     def files(self, relative: str = "") -> list[str]:
         """Every file under `relative`, as paths relative to it, sorted."""
+        return [name for name, _, _ in self.file_infos(relative)]
+
+    def file_infos(self, relative: str = "") -> list[tuple[str, int, int]]:
+        """(path relative to `relative`, size, modification time in ns) of every file under it, sorted."""
         base = self._full(relative)
         if not self.exists(relative):
             return []
         infos = self.fs.get_file_info(pafs.FileSelector(base, recursive=True))
-        return sorted(posixpath.relpath(i.path, base) for i in infos if i.type == pafs.FileType.File)
+        return sorted((posixpath.relpath(i.path, base), i.size, int(i.mtime_ns or 0))
+                      for i in infos if i.type == pafs.FileType.File)
+
+    def folders(self, relative: str = "") -> list[str]:
+        """The names of the folders directly under `relative`, sorted."""
+        if not self.exists(relative):
+            return []
+        infos = self.fs.get_file_info(pafs.FileSelector(self._full(relative), recursive=False))
+        return sorted(posixpath.basename(i.path) for i in infos if i.type == pafs.FileType.Directory)
+
+    def copy_from(self, other: "Store", relative: str) -> None:
+        """Put `other`'s file `relative` at the same place here: a hard link on a local disk (the
+        tables' files are never changed once written, so generations can share them), a
+        server-side copy on an object store."""
+        target = self._full(relative)
+        self.fs.create_dir(posixpath.dirname(target), recursive=True)
+        if self.local and other.local:
+            try:
+                os.link(other._full(relative), target)
+                return
+            except OSError:  # another file system, or one without hard links
+                pass
+        self.fs.copy_file(other._full(relative), target)
 
     def move_files(self, relative_from: str, relative_to: str) -> None:
         """Move every file under one folder to the same place under another, then drop the first."""

@@ -103,7 +103,7 @@ def test_same_input_same_output_and_inputs_untouched(corpus, cleaned, tmp_path):
 def test_rerun_into_the_same_destination_replaces_instead_of_duplicating(corpus, cleaned):
     """A second run publishes a fresh set of tables, not a second copy of the rows."""
     first = read(cleaned, "documents")
-    assert main(["--source", str(corpus), "--dest", str(cleaned), "--batch-size", "7"]) == 0
+    assert main(["--source", str(corpus), "--dest", str(cleaned), "--batch-size", "7", "--full"]) == 0
     assert read(cleaned, "documents") == first
     assert len(list((cleaned / ".runs").iterdir())) == 2  # the new generation and the previous one
 
@@ -124,7 +124,7 @@ def test_runs_in_the_same_second_get_their_own_generation(corpus, cleaned):
     """Two quick reruns in one process must not write into the published generation."""
     first = (cleaned / ".current").resolve()
     for size in ("3", "5"):
-        assert main(["--source", str(corpus), "--dest", str(cleaned), "--batch-size", size]) == 0
+        assert main(["--source", str(corpus), "--dest", str(cleaned), "--batch-size", size, "--full"]) == 0
         assert (cleaned / ".current").resolve() != first
         first = (cleaned / ".current").resolve()
     assert len(read(cleaned, "documents")) == len({r["doc_id"] for r in read(cleaned, "documents")})

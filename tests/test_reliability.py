@@ -25,11 +25,15 @@ def test_a_failed_write_fails_the_run_and_publishes_nothing(corpus, tmp_path, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage.Store, "write_parquet", disk_full)
-    assert main(["--source", str(corpus), "--dest", str(dest)]) == 1
+    assert main(["--source", str(corpus), "--dest", str(dest), "--full"]) == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and "Nothing was published" in err and "run again" in err
     monkeypatch.undo()
     assert read(dest, "documents") == before  # the previous run's tables, untouched
+    assert main(["--source", str(corpus), "--dest", str(dest), "--full"]) == 0  # disk freed: the next run goes on
+    assert "taking up the unfinished run" in capsys.readouterr().err
+    assert read(dest, "documents") == before
+    assert len(list((dest / ".runs").iterdir())) == 2  # the published and the previous; no leftover
 
 
 def test_a_second_run_on_the_same_destination_waits_for_the_first(corpus, tmp_path):

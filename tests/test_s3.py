@@ -73,12 +73,27 @@ def test_flow_reads_and_writes_s3_like_a_local_run(s3, corpus, tmp_path):
         assert _read_uri(uris[name], name) == read(local, name), name
     assert s3.get_file_info(uris["data_docs"].removeprefix("s3://") + "/index.html").type == pafs.FileType.File
 
-    # A second run publishes a new generation through the pointer; the first is kept for readers.
+    # A run with nothing new publishes nothing; a full one publishes a new generation through the
+    # pointer, and the first is kept for readers.
     assert main(["--source", "s3://corpus/raw", "--dest", "s3://corpus/clean", "--batch-size", "4"]) == 0
+    assert published_uris("s3://corpus/clean") == uris
+    assert main(["--source", "s3://corpus/raw", "--dest", "s3://corpus/clean", "--batch-size", "4", "--full"]) == 0
     again = published_uris("s3://corpus/clean")
     assert again["documents"] != uris["documents"]
     assert _read_uri(again["documents"], "documents") == read(local, "documents")
     assert s3.get_file_info(uris["documents"].removeprefix("s3://")).type == pafs.FileType.Directory
+
+
+def test_incremental_runs_on_an_object_store(s3, corpus):
+    """New files alone are cleaned; unchanged batches are copied into the new generation."""
+    pafs.copy_files(str(corpus), "inc/raw", source_filesystem=pafs.LocalFileSystem(), destination_filesystem=s3)
+    assert main(["--source", "s3://inc/raw", "--dest", "s3://inc/clean", "--batch-size", "4"]) == 0
+    first = _read_uri(published_uris("s3://inc/clean")["documents"], "documents")
+    with s3.open_output_stream("inc/raw/txt/en_new.txt") as out:
+        out.write(b"Harbour workers ended their strike on Tuesday after a deal on night shifts was agreed.\n")
+    assert main(["--source", "s3://inc/raw", "--dest", "s3://inc/clean", "--batch-size", "4"]) == 0
+    now = _read_uri(published_uris("s3://inc/clean")["documents"], "documents")
+    assert len(now) == len(first) + 1 and {r["doc_id"] for r in first} < {r["doc_id"] for r in now}
 
 
 def test_a_missing_bucket_fails_the_run_with_a_message(s3, capsys):

@@ -79,3 +79,16 @@ class RepeatCounter:
     def frequent(self, min_docs: int) -> frozenset[int]:
         self._merge()
         return frozenset(int(key) for key in self._keys[self._counts >= min_docs])
+
+    def to_bytes(self) -> bytes:
+        """The counts, for a later run to go on from (flows/state.py): keys then counts, raw."""
+        self._merge()
+        return len(self._keys).to_bytes(8, "little") + self._keys.tobytes() + self._counts.tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "RepeatCounter":
+        counter = cls()
+        n = int.from_bytes(data[:8], "little")
+        counter._keys = np.frombuffer(data, dtype=np.uint64, count=n, offset=8).copy()
+        counter._counts = np.frombuffer(data, dtype=np.uint32, count=n, offset=8 + 8 * n).copy()
+        return counter
