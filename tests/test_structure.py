@@ -48,6 +48,8 @@ def test_a_one_word_section_label_opening_the_document_goes():
     assert head_label(["Council approves budget", BODY[0]]) == []
     assert head_label(["Sports", "Scores"]) == []  # nothing below it is a paragraph
     assert head_label(["2024", BODY[0]]) == []
+    assert head_label(["北京发布新的空气质量标准", "北京市政府周二发布了新的空气质量标准，要求各区在两年内达标。"]) == []  # a whole headline
+    assert head_label(["東京で大雨警報", "気象庁は火曜日、東京都に大雨警報を出しました。"]) == []
     result = clean_text("\n".join(["Weather", "", *BODY]), RULES)
     assert result.text == "\n".join(BODY)
     assert [r.rule for r in result.removals] == ["structure.head_label"]

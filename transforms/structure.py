@@ -108,6 +108,8 @@ def tail_links(lines: Sequence[str | None]) -> list[int]:
 
 
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+# Scripts written without spaces between words: there one "word" can be a whole headline.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def head_label(lines: Sequence[str | None]) -> list[int]:
@@ -118,7 +120,7 @@ def head_label(lines: Sequence[str | None]) -> list[int]:
     if len(filled) < 2:
         return []
     first = lines[filled[0]].strip()
-    if len(first) > 30 or not _LABEL_WORD.fullmatch(first):
+    if len(first) > 30 or not _LABEL_WORD.fullmatch(first) or _UNSPACED.search(first):
         return []
     return [filled[0]] if any(is_sentence(lines[i]) or words(lines[i], 12) >= 12 for i in filled[1:]) else []
 
