@@ -132,13 +132,16 @@ def _start(source: Path, dest: Path, log: Path) -> subprocess.Popen:
 
 
 def _done_records(dest: Path) -> list[Path]:
-    return sorted((dest / ".runs").glob("*/_state/done/*.json"))
+    """The batch records of the run in progress (published generations are marked `.published`)."""
+    return sorted(p for p in (dest / ".runs").glob("*/_state/done/*.json")
+                  if not (p.parents[2] / ".published").exists())
 
 
 def _kill_after(run: subprocess.Popen, dest: Path, batches: int, log: Path) -> None:
     """SIGKILL the run once `batches` batches are recorded done (0: once its plan is written)."""
     deadline = time.monotonic() + 240
-    while len(_done_records(dest)) < batches or not list((dest / ".runs").glob("*/_state/plan.json")):
+    while len(_done_records(dest)) < batches or not [
+            p for p in (dest / ".runs").glob("*/_state/plan.json") if not (p.parents[1] / ".published").exists()]:
         assert run.poll() is None, "the run ended before it could be killed: " + log.read_text()
         assert time.monotonic() < deadline, log.read_text()
         time.sleep(0.02)
@@ -149,12 +152,19 @@ def _kill_after(run: subprocess.Popen, dest: Path, batches: int, log: Path) -> N
 @pytest.mark.e2e
 @pytest.mark.parametrize("batches", [0, 1, 6])
 def test_a_killed_run_is_taken_up_and_completes_exactly_the_missing_work(tmp_path, batches):
+    """Kill a run (and its workers) midway over a published destination: readers still see the
+    previous publication, whole; the next run cleans only what the killed one had not finished."""
+    from conftest import sample
     source = tmp_path / "raw"
-    generate.generate(source, 240, seed=3)
-    before = fingerprint(source)
+    sample.write_sample(source / "sample")
     dest, log = tmp_path / "clean", tmp_path / "run.log"
+    clean(source, dest)
+    published = tables_of(dest)
+    generate.generate(source / "news", 240, seed=3)
+    before = fingerprint(source)
+
     _kill_after(_start(source, dest, log), dest, batches, log)
-    assert not (dest / "documents").exists()  # nothing half-published: nothing published at all
+    assert tables_of(dest) == published  # the previous publication, whole and readable
     done = len(_done_records(dest))
     assert done >= batches
 
@@ -162,7 +172,7 @@ def test_a_killed_run_is_taken_up_and_completes_exactly_the_missing_work(tmp_pat
     assert summary["documents_in"] == 240 - 10 * done  # exactly the documents of the batches not done
     assert tables_of(dest) == afresh(source, tmp_path, "--workers", "2", "--batch-size", "40")
     no_duplicates(dest)
-    assert len(list((dest / ".runs").iterdir())) == 1  # the killed run's folder became the published one
+    assert len(list((dest / ".runs").iterdir())) == 2  # the killed run's folder became the published one
     assert fingerprint(source) == before
 
 
