@@ -13,6 +13,8 @@ Kept free of Prefect so that the in-process CLI and the Prefect task run the ver
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import json
 import time
@@ -20,6 +22,8 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow as pa
 
 from flows import tables
 from flows.batch import Counts, clean_batch
@@ -82,7 +86,32 @@ def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) 
     tables.write_batch(cleaned.tables, Store.at(settings.generation).child(staging(report.name)), batch_no)
     report.counts.seconds_clean = cleaned_at - started
     report.counts.seconds_write = time.perf_counter() - cleaned_at
+    del cleaned
+    release_memory()
     return report
+
+
+def release_memory() -> None:
+    """Give the memory a finished batch freed back to the system.
+
+    Arrow's allocator and glibc's keep freed pages for reuse; over a long run of batches of
+    different sizes that reads as steady growth (a worker went from 410 to 494 MB over 50,000
+    documents). Returning them after each batch keeps a process's size flat. Output-neutral.
+    """
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+_LIBC = _libc()
 
 
 def staging(batch_name: str) -> str:
@@ -106,5 +135,7 @@ def accept_batch(report: BatchReport, generation: Store) -> BatchReport:
         tables.move_batch(generation, staging(report.name), failed)
         generation.write_bytes(f"{failed}/validation.json",
                                json.dumps(report.results, indent=1, default=str).encode("utf-8"))
+    del outcomes
+    release_memory()
     report.counts.seconds_validate = time.perf_counter() - started
     return report
