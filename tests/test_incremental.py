@@ -124,11 +124,11 @@ def test_an_unchanged_file_is_carried_over_without_a_copy(corpus, tmp_path):
 
 # --- a run killed midway -------------------------------------------------------------------------
 
-def _start(source: Path, dest: Path, log: Path) -> subprocess.Popen:
+def _start(source: Path, dest: Path, log: Path, engine: str) -> subprocess.Popen:
     with open(log, "w") as err:
         return subprocess.Popen([sys.executable, "-m", "flows.clean", "--source", str(source), "--dest", str(dest),
-                                 "--batch-size", "10", "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=err, start_new_session=True)
+                                 "--batch-size", "10", "--workers", "2", "--engine", engine], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
 
 
 def _done_records(dest: Path) -> list[Path]:
@@ -150,8 +150,8 @@ def _kill_after(run: subprocess.Popen, dest: Path, batches: int, log: Path) -> N
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("batches", [0, 1, 6])
-def test_a_killed_run_is_taken_up_and_completes_exactly_the_missing_work(tmp_path, batches):
+@pytest.mark.parametrize(("engine", "batches"), [("local", 0), ("local", 1), ("local", 6), ("prefect", 3)])
+def test_a_killed_run_is_taken_up_and_completes_exactly_the_missing_work(tmp_path, engine, batches):
     """Kill a run (and its workers) midway over a published destination: readers still see the
     previous publication, whole; the next run cleans only what the killed one had not finished."""
     from conftest import sample
@@ -163,7 +163,7 @@ def test_a_killed_run_is_taken_up_and_completes_exactly_the_missing_work(tmp_pat
     generate.generate(source / "news", 240, seed=3)
     before = fingerprint(source)
 
-    _kill_after(_start(source, dest, log), dest, batches, log)
+    _kill_after(_start(source, dest, log, engine), dest, batches, log)
     assert tables_of(dest) == published  # the previous publication, whole and readable
     done = len(_done_records(dest))
     assert done >= batches
