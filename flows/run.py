@@ -130,17 +130,30 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
             generation, done = _generation_for(source, dest, work, repeat_min_docs, log)
             settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
                                 REPEATED_LINES if repeat_min_docs > 0 else "")
-            reports = _clean_in_batches(state.remaining(source, work, done), settings, submit, log, batch_size,
-                                        max_in_flight, summary, started, done, work.plan.first_batch)
+            try:
+                reports = _clean_in_batches(state.remaining(source, work, done), settings, submit, log, batch_size,
+                                            max_in_flight, summary, started, done, work.plan.first_batch)
+            except state.ResumeError as exc:
+                state.give_up(generation)
+                raise RunFailed(f"taking up the unfinished run {generation.uri} failed: {exc}. Nothing was "
+                                "published; run again: the next run starts afresh") from exc
             state.write_files(generation, work, done)
         except OSError as exc:  # a full disk, a lost mount, a refused write: nothing is published
             raise RunFailed(f"writing to {dest.uri} failed: {exc}. Nothing was published and the published "
                             f"tables are unchanged; free space or fix access to {dest.uri}, then run again: "
                             "it goes on from the last batch written") from exc
         _publish_or_fail(reports, generation, dest)
+        _remove_abandoned(dest, generation, log)
+    return _finished(summary, dest, started)
+
+
+def _remove_abandoned(dest: Store, generation: Store, log: Log) -> None:
+    """Killed runs' folders, once a newer generation is published; a failure here fails nothing."""
+    try:
         for leftover in state.abandoned(dest, keep=generation):
             dest.remove(leftover)
-    return _finished(summary, dest, started)
+    except OSError as exc:
+        log(f"clean: published; could not remove an old unfinished run under {dest.uri}/{tables.RUNS}: {exc}")
 
 
 def _finished(summary: RunSummary, dest: Store, started: float) -> RunSummary:
@@ -206,14 +219,15 @@ def _new_generation(dest: Store) -> Store:
 
 
 def _count_repeats(source, work: state.Work, min_docs: int, dest: Store, generation: Store, log: Log) -> None:
-    """First pass: which short lines recur in `min_docs` documents or more, counted over the files
-    to clean and the counts the base saved; their hashes for the batches, the counts for later runs."""
-    base = dest.child(work.plan.base) if work.plan.base and work.plan.drop != [state.ALL] else None
+    """First pass: which short lines recur in `min_docs` documents or more: the base's saved counts
+    plus the new files' lines, or, when the run drops old rows, a count over every input (reading,
+    not cleaning). Their hashes go to the batches, the counts to later runs."""
+    base = dest.child(work.plan.base) if work.counts_carry_over else None
     if base is not None and base.exists(state.LINE_COUNTS):
-        counter = RepeatCounter.from_bytes(base.read_bytes(state.LINE_COUNTS))
-    else:
-        counter = RepeatCounter()
-    for path in work.paths:
+        counter, paths = RepeatCounter.from_bytes(base.read_bytes(state.LINE_COUNTS)), work.paths
+    else:  # afresh over every input: the dropped files' old lines must not stay counted
+        counter, paths = RepeatCounter(), work.inputs
+    for path in paths:
         for doc in read_file(source, path):
             if doc.text:
                 # Lines as decoded, white space folded, without the encoding repair: furniture is

@@ -88,6 +88,14 @@ class Work:
     base_files: dict  # the published state's files (empty without one)
     unchanged: int = 0
     gone: int = 0  # inputs that disappeared and keep their rows (no prune)
+    inputs: list = field(default_factory=list)  # every input file, cleaned or not
+
+    @property
+    def counts_carry_over(self) -> bool:
+        """The base's line counts are exactly those of the rows this run keeps: nothing dropped.
+        Otherwise the counts are made afresh over every input, so that a file cleaned again is
+        not counted twice (its old version's lines are in the base's counts)."""
+        return self.plan.base is not None and not self.plan.drop
 
     @property
     def nothing_to_do(self) -> bool:
@@ -96,7 +104,8 @@ class Work:
     def describe(self) -> str:
         cleaned, dropped = len(self.plan.files), len(self.plan.drop)
         if self.plan.drop == [ALL]:
-            return f"{cleaned} files to clean afresh (--full, or other rules or settings than the published rows')"
+            text = f"{cleaned} files to clean afresh (--full, or other rules or settings than the published rows')"
+            return text + (f"; the rows of {self.gone} files no longer in the source go" if self.gone else "")
         if self.plan.base is None:
             return f"{cleaned} files to clean"
         text = f"{cleaned} files to clean, {self.unchanged} unchanged"
@@ -124,7 +133,9 @@ def plan_run(source, inputs: Sequence, dest: Store, settings: str, *, full: bool
     if state is None or state.get("settings") != settings or full:  # clean everything afresh
         files = [[source_name(source, p), *fingerprint(p)] for p in inputs]
         everything = [ALL] if base is not None else []
-        return Work(Plan(_relative(dest, base), settings, files, everything, 1), list(inputs), {})
+        gone = len(set((state or {}).get("files", {})) - {name for name, _, _ in files})
+        return Work(Plan(_relative(dest, base), settings, files, everything, 1), list(inputs), {}, 0, gone,
+                    list(inputs))
     known = state["files"]
     files, paths, drop, unchanged = [], [], [], 0
     seen = set()
@@ -132,7 +143,7 @@ def plan_run(source, inputs: Sequence, dest: Store, settings: str, *, full: bool
         name, (size, mtime_ns) = source_name(source, path), fingerprint(path)
         seen.add(name)
         old = known.get(name)
-        if old is not None and old["size"] == size and old["mtime_ns"] == mtime_ns and size >= 0:
+        if old is not None and old["size"] == size and old["mtime_ns"] == mtime_ns:
             unchanged += 1
             continue
         if old is not None:
@@ -143,7 +154,7 @@ def plan_run(source, inputs: Sequence, dest: Store, settings: str, *, full: bool
     if prune:
         drop.extend(gone)
     plan = Plan(_relative(dest, base), settings, files, sorted(drop), state["next_batch"])
-    return Work(plan, paths, known, unchanged, 0 if prune else len(gone))
+    return Work(plan, paths, known, unchanged, 0 if prune else len(gone), list(inputs))
 
 
 def find_unfinished(dest: Store, plan: Plan) -> Store | None:
@@ -216,6 +227,12 @@ def write_plan(generation: Store, plan: Plan) -> None:
     generation.write_bytes(PLAN, plan.to_bytes())
 
 
+def give_up(generation: Store) -> None:
+    """Make an unfinished generation one that is never taken up (and goes at the next publication)."""
+    if generation.exists(PLAN):
+        generation.fs.delete_file(generation._full(PLAN))
+
+
 def resume(generation: Store) -> list[dict]:
     """Make an adopted generation hold exactly its recorded batches; their records, in order."""
     done = [json.loads(generation.read_bytes(f"{DONE}/{n}")) for n in generation.files(DONE) if n.endswith(".json")]
@@ -227,7 +244,8 @@ def resume(generation: Store) -> list[dict]:
         for relative in generation.files(table):
             name = posixpath.basename(relative)
             number = name.removeprefix("batch-").removesuffix(".parquet")
-            if number.isdigit() and int(number) >= plan.first_batch and name not in names:
+            unrecorded = number.isdigit() and int(number) >= plan.first_batch and name not in names
+            if unrecorded or name == "empty.parquet" or ".partial-" in name:  # empty ones are made again at publication
                 generation.fs.delete_file(generation._full(f"{table}/{relative}"))
     return done
 
@@ -238,19 +256,27 @@ def record_done(generation: Store, batch_no: int, sources: Sequence[str], last: 
     return record
 
 
+class ResumeError(RuntimeError):
+    """The unfinished run cannot be taken up: its last document is not where it was."""
+
+
 def remaining(source, work: Work, done: list[dict]) -> Iterator[RawDocument]:
-    """The documents of the plan's files not yet done: after the last recorded document."""
+    """The documents of the plan's files not yet done: after the last recorded document.
+
+    If that document is not found (the file could not be read this time, or was rewritten with
+    the same size and time), continuing would lose the rest of its file: ResumeError instead.
+    """
     last = tuple(done[-1]["last"]) if done else None
     if last is not None and last[0] not in {source_name(source, p) for p in work.paths}:
-        raise ValueError(f"the plan's files do not hold the last document done, {last}")
+        raise ResumeError(f"the plan's files do not hold the last document done, {last}")
     for path in work.paths:
         if last is not None and source_name(source, path) != last[0]:
             continue  # wholly done: the files before the last document's own
         docs = read_file(source, path)
         if last is not None:
-            for doc in docs:
-                if (doc.source, doc.record, doc.part) == last:
-                    break
+            if not any((doc.source, doc.record, doc.part) == last for doc in docs):
+                raise ResumeError(f"{last[0]}: document {last[1]}.{last[2]}, the last one done, is no longer "
+                                  "there (the file could not be read, or changed without a new size or time)")
             last = None
         yield from docs
 

@@ -27,6 +27,13 @@ def is_url(location: str | os.PathLike) -> bool:
     return "://" in str(location)
 
 
+def _partial(path: str) -> str:
+    """Where a file is written before its rename: hidden, so that a dataset reader skips it if a
+    kill leaves it behind (pyarrow ignores names starting with '.')."""
+    folder, name = posixpath.split(path)
+    return posixpath.join(folder, f".{name}.partial-{os.getpid()}")
+
+
 @dataclass(frozen=True)
 class Store:
     """A folder (`root`, '/'-separated) on a pyarrow filesystem; `uri` is how it was named."""
@@ -40,7 +47,7 @@ class Store:
         if is_url(location):
             fs, root = pafs.FileSystem.from_uri(str(location))
             return cls(str(location).rstrip("/"), root.rstrip("/"), fs)
-        root = os.path.abspath(location)
+        root = os.path.realpath(location)  # one spelling of a folder, however it was named
         return cls(root, root, pafs.LocalFileSystem())
 
     @property
@@ -61,16 +68,20 @@ class Store:
         return posixpath.join(self.root, relative) if relative else self.root
 
     def write_parquet(self, table: pa.Table, relative: str, compression: str) -> None:
+        """Whole or not at all, as `write_bytes`."""
         path = self._full(relative)
         self.fs.create_dir(posixpath.dirname(path), recursive=True)
+        target, path = path, (_partial(path) if self.local else path)
         pq.write_table(table, path, compression=compression, filesystem=self.fs)
+        if path != target:
+            os.replace(path, target)
 
     def write_bytes(self, relative: str, data: bytes) -> None:
         """Whole or not at all: locally through a temporary name and a rename (a run killed while
         writing its state must not leave half a file); an object store's PUT is atomic as it is."""
         path = self._full(relative)
         self.fs.create_dir(posixpath.dirname(path), recursive=True)
-        target, path = path, (f"{path}.partial-{os.getpid()}" if self.local else path)
+        target, path = path, (_partial(path) if self.local else path)
         with self.fs.open_output_stream(path, compression=None) as out:
             out.write(data)
         if path != target:

@@ -150,6 +150,8 @@ def publish(generation: Store, dest: Store) -> None:
         relative = posixpath.relpath(generation.root, dest.root)
         dest.write_bytes(POINTER, json.dumps({"generation": relative}).encode("utf-8"))
         generation.write_bytes(".published", b"")
+        if previous is not None:  # marked too, in case a kill came between its pointer and its mark
+            dest.child(previous).write_bytes(".published", b"")
         for old in {posixpath.dirname(p) for p in dest.files(RUNS) if p.endswith("/.published")}:
             if f"{RUNS}/{old}" not in (relative, previous):
                 dest.remove(f"{RUNS}/{old}")

@@ -112,6 +112,29 @@ def test_other_rules_or_full_clean_every_file_again(corpus, tmp_path):
     no_duplicates(dest)
 
 
+def test_a_file_cleaned_again_and_again_is_not_counted_again_and_again(corpus, tmp_path):
+    """Repetition counts: the old version of a changed file must not stay counted. A byline in two
+    documents of one file is no furniture however often the file is touched."""
+    feed = corpus / "jsonl" / "feed.jsonl"
+    body = "The council approved the budget on Tuesday after a long debate about housing."
+    feed.write_text("".join(json.dumps({"text": f"{body} Item {i}.\nReported by Anna Kowalski\n{body}"}) + "\n"
+                            for i in range(2)), encoding="utf-8")
+    dest = tmp_path / "clean"
+    clean(corpus, dest)
+    for touch in range(4):
+        os.utime(feed, ns=(feed.stat().st_atime_ns, feed.stat().st_mtime_ns + 10**9))
+        assert clean(corpus, dest)["documents_in"] == 2
+    assert tables_of(dest) == afresh(corpus, tmp_path)
+    assert sum("Reported by Anna Kowalski" in r["text"] for r in read(dest, "documents")) == 2
+
+
+def test_a_dangling_link_is_not_new_on_every_run(corpus, tmp_path):
+    (corpus / "txt" / "gone.txt").symlink_to(corpus / "txt" / "nowhere.txt")
+    dest = tmp_path / "clean"
+    clean(corpus, dest)
+    assert clean(corpus, dest)["plan"].startswith("nothing new")
+
+
 def test_an_unchanged_file_is_carried_over_without_a_copy(corpus, tmp_path):
     """Unchanged batches are hard links into the new generation: no rewrite, no extra space."""
     dest = tmp_path / "clean"
@@ -176,9 +199,9 @@ def test_a_killed_run_is_taken_up_and_completes_exactly_the_missing_work(tmp_pat
     assert fingerprint(source) == before
 
 
-def test_a_batch_moved_in_but_not_recorded_is_done_again_not_kept_twice(corpus, tmp_path):
-    """A kill between moving a batch in and recording it: the next run drops that batch and redoes it."""
-    dest = tmp_path / "clean"
+def _killed_scene(corpus: Path, dest: Path) -> Path:
+    """What a kill leaves after the third batch of a run over three new files was moved in but not
+    recorded: the published pointer on the base, the run's generation unfinished. Returns it."""
     clean(corpus, dest)
     (corpus / "txt" / "en_harbour.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     (corpus / "txt" / "en_harbour_2.txt").write_text(NEW_ARTICLE.replace("Tuesday", "Monday"), encoding="utf-8")
@@ -194,7 +217,31 @@ def test_a_batch_moved_in_but_not_recorded_is_done_again_not_kept_twice(corpus, 
     records = sorted((generation / "_state" / "done").iterdir())
     assert len(records) == 3
     records[-1].unlink()
-    summary = clean(corpus, dest, "--batch-size", "1")
+    return generation
+
+
+def test_a_batch_moved_in_but_not_recorded_is_done_again_not_kept_twice(corpus, tmp_path):
+    """A kill between moving a batch in and recording it: the next run drops that batch and redoes it."""
+    dest = tmp_path / "clean"
+    _killed_scene(corpus, dest)
+    summary = clean(corpus, dest, "--batch-size", "3")  # other batch numbers: a stale file would not be overwritten
     assert summary["documents_in"] == 1
+    assert tables_of(dest) == afresh(corpus, tmp_path)
+    no_duplicates(dest)
+
+
+def test_a_run_that_cannot_find_where_it_stopped_fails_and_the_next_starts_afresh(corpus, tmp_path, capsys):
+    """Resuming past a document that is not there would lose the rest of its file: fail instead."""
+    dest = tmp_path / "clean"
+    generation = _killed_scene(corpus, dest)
+    published = tables_of(dest)
+    record = sorted((generation / "_state" / "done").iterdir())[-1]
+    done = json.loads(record.read_text())
+    done["last"][1] = 999  # a record the file does not have (as if it changed without a new size or time)
+    record.write_text(json.dumps(done))
+    assert main(["--source", str(corpus), "--dest", str(dest)]) == 1
+    assert "taking up the unfinished run" in capsys.readouterr().err
+    assert tables_of(dest) == published
+    assert clean(corpus, dest)["documents_in"] == 3  # afresh: all three new files
     assert tables_of(dest) == afresh(corpus, tmp_path)
     no_duplicates(dest)

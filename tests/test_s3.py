@@ -95,6 +95,13 @@ def test_incremental_runs_on_an_object_store(s3, corpus):
     now = _read_uri(published_uris("s3://inc/clean")["documents"], "documents")
     assert len(now) == len(first) + 1 and {r["doc_id"] for r in first} < {r["doc_id"] for r in now}
 
+    # A kill between writing _CURRENT and marking the generation published: the next publication
+    # must keep that generation, now the previous one readers may still be reading.
+    current = published_uris("s3://inc/clean")["documents"].removeprefix("s3://").rsplit("/", 1)[0]
+    s3.delete_file(f"{current}/.published")
+    assert main(["--source", "s3://inc/raw", "--dest", "s3://inc/clean", "--full"]) == 0
+    assert s3.get_file_info(f"{current}/documents").type == pafs.FileType.Directory
+
 
 def test_a_missing_bucket_fails_the_run_with_a_message(s3, capsys):
     assert main(["--source", "s3://no-such-bucket/raw", "--dest", "s3://corpus/out"]) == 1
