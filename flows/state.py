@@ -19,10 +19,11 @@ an object store); new and changed files are cleaned; a changed file's old rows g
 that held them are rewritten without them); a file that disappeared keeps its rows until a run
 with `prune` drops them. A run with nothing to do publishes nothing. Different rules or
 repetition settings than the published rows were made with mean every file is cleaned again, as
-`full` does. Repetition (transforms/repetition.py) counts lines over the files a run cleans plus
-the counts saved by the runs before it, so a footer is still recognised in a run of three new
-files; rows already published are not cleaned again when a line becomes frequent later (a `full`
-run does that).
+`full` does (and then the rows of deleted files go too). Repetition (transforms/repetition.py)
+counts the new files' lines on top of the counts saved by the runs before, so a footer is still
+recognised in a run of three new files; a run that drops old rows counts afresh over every input
+instead, so that no file's old version stays counted. Rows already published are not cleaned
+again when a line becomes frequent later (a `full` run does that).
 
 **Resuming.** A run killed midway leaves an unpublished generation with its plan. The next run
 draws up its own plan; if it is the same (same base, settings and files, with the same
