@@ -30,6 +30,11 @@ from flows.run import REPEAT_MIN_DOCS, RunFailed, RunSummary, run
 from flows.stage import BatchReport, Settings, stage_batch
 
 
+# Worker processes the run starts itself run at a lower priority than the flow's own process, which
+# feeds them and validates their batches (flows/stage.py, lower_priority).
+WORKER_NICENESS = 10
+
+
 @task(name="clean-batch", task_run_name="clean-batch-{batch_no}", retries=2, retry_delay_seconds=5,
       cache_policy=NO_CACHE)
 def clean_batch_task(batch_no: int, docs: list, settings: Settings) -> BatchReport:
@@ -62,7 +67,7 @@ def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 
             summary = run(source, dest, submit=submit, log=logger.info, batch_size=batch_size,
                           rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or (),
                           repeat_min_docs=repeat_min_docs, max_in_flight=2 * max(1, workers),
-                          full=full, prune=prune)
+                          full=full, prune=prune, worker_niceness=0 if dask_address else WORKER_NICENESS)
     except RunFailed as exc:
         logger.error(str(exc))
         raise
@@ -159,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = run(args.source, args.dest, submit=submit, log=lambda m: print(m, file=sys.stderr, flush=True),
                       batch_size=args.batch_size, rules_dirs=_rules_dirs(args.rules),
                       disabled_rules=args.disable_rule, max_in_flight=max(2, 2 * args.workers),
-                      repeat_min_docs=args.repeat_min_docs, full=args.full, prune=args.prune)
+                      repeat_min_docs=args.repeat_min_docs, full=args.full, prune=args.prune,
+                      worker_niceness=WORKER_NICENESS if pool is not None else 0)
     except RunFailed as exc:
         print(f"clean: FAILED: {exc}", file=sys.stderr)
         return 1

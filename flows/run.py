@@ -92,7 +92,8 @@ class RunSummary:
 
 def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch_size: int = 500,
         rules_dirs: Sequence[str] = (), disabled_rules: Sequence[str] = (), max_in_flight: int = 4,
-        repeat_min_docs: int = REPEAT_MIN_DOCS, full: bool = False, prune: bool = False) -> RunSummary:
+        repeat_min_docs: int = REPEAT_MIN_DOCS, full: bool = False, prune: bool = False,
+        worker_niceness: int = 0) -> RunSummary:
     """Clean what is new under `source` into the tables under `dest` (see flows/tables.py).
 
     Files cleaned by an earlier run and unchanged since are carried over, not cleaned again, and
@@ -100,6 +101,7 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     afresh, `prune` drops the rows of files no longer in the source.
     `repeat_min_docs`: a short line found in at least this many documents of the run is
     furniture unless it is a full sentence (transforms/repetition.py); 0 switches that off.
+    `worker_niceness`: lower the priority of worker processes this run started (flows/stage.py).
     """
     if not is_url(source):
         source = Path(source)
@@ -129,7 +131,7 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
         try:
             generation, done = _generation_for(source, dest, work, repeat_min_docs, log)
             settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
-                                REPEATED_LINES if repeat_min_docs > 0 else "")
+                                REPEATED_LINES if repeat_min_docs > 0 else "", worker_niceness)
             try:
                 reports = _clean_in_batches(state.remaining(source, work, done), settings, submit, log, batch_size,
                                             max_in_flight, summary, started, done, work.plan.first_batch)

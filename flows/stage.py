@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import functools
 import json
+import os
 import time
 from array import array
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ class Settings:
     rules_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()
     repeated_lines: str = ""  # file, in `generation`, of the run's frequent line hashes (transforms/repetition.py)
+    niceness: int = 0  # how much to lower a worker process's priority (`lower_priority`)
 
 
 @dataclass
@@ -78,6 +80,7 @@ def write_repeated_lines(keys: frozenset[int], generation: Store, name: str) -> 
 
 def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
     """Worker side: clean the batch and write its tables to the staging area."""
+    lower_priority(settings.niceness)
     started = time.perf_counter()
     rules = rules_for(settings.rules_dirs, settings.disabled_rules)
     cleaned = clean_batch(docs, rules, repeated_lines(settings.generation, settings.repeated_lines))
@@ -112,6 +115,16 @@ def _libc():
 
 
 _LIBC = _libc()
+
+
+@functools.lru_cache(maxsize=1)
+def lower_priority(niceness: int) -> None:
+    """Lower this worker process's priority, once: on a machine with as many workers as cores, the
+    flow's process, which reads the inputs, validates and moves batches in, would otherwise wait
+    for a core while the workers wait for its next batch. Only for workers the run started itself
+    (a local cluster or pool), never for an existing cluster's."""
+    if niceness > 0:
+        os.nice(niceness)
 
 
 def staging(batch_name: str) -> str:

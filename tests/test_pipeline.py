@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -226,3 +227,25 @@ def test_worker_processes_give_the_same_output_as_one_process(corpus, cleaned, t
     assert main(["--source", str(corpus), "--dest", str(parallel), "--batch-size", "4", "--workers", "2"]) == 0
     for name in tables.TABLES:
         assert read(parallel, name) == read(cleaned, name), name
+
+
+def _worker_niceness(niceness: int) -> int:
+    from flows.stage import lower_priority
+    lower_priority(niceness)
+    lower_priority(niceness)  # once per process, however many batches
+    return os.nice(0)
+
+
+def test_workers_run_below_the_flow_and_the_flow_keeps_its_priority(corpus, tmp_path):
+    """Worker processes yield the cores to the flow that feeds and validates them; a run in this
+    process (one worker) must not lower its own priority."""
+    import concurrent.futures
+    import multiprocessing
+
+    from flows.clean import WORKER_NICENESS
+    own = os.nice(0)
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(_worker_niceness, WORKER_NICENESS).result() == min(19, own + WORKER_NICENESS)
+    assert main(["--source", str(corpus), "--dest", str(tmp_path / "one"), "--workers", "1"]) == 0
+    assert main(["--source", str(corpus), "--dest", str(tmp_path / "two"), "--workers", "2"]) == 0
+    assert os.nice(0) == own
