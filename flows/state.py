@@ -209,17 +209,16 @@ def carry_over(dest: Store, work: Work, generation: Store) -> None:
 def _rewrite_without(base: Store, generation: Store, relatives: list[str], drop: set[str]) -> None:
     """A batch's files without the rows of `drop`'s sources (removed lines follow their documents)."""
     tables_of = {r: pq.read_table(base._full(r), filesystem=base.fs) for r in relatives}
-    gone: set[str] = set()
+    dropped = pa.array(sorted(drop), pa.string())
+    from_dropped = {r: pc.is_in(t.column("source"), value_set=dropped)
+                    for r, t in tables_of.items() if "source" in t.column_names}
+    gone = pa.array(sorted({i for r, mask in from_dropped.items()
+                            for i in tables_of[r].filter(mask).column("doc_id").to_pylist()}), pa.string())
     for relative, table in tables_of.items():
-        if "source" in table.column_names:
-            mask = pc.is_in(table.column("source"), value_set=pa.array(sorted(drop), pa.string()))
-            gone.update(table.filter(mask).column("doc_id").to_pylist())
-    for relative, table in tables_of.items():
-        if "source" in table.column_names:
-            keep = pc.invert(pc.is_in(table.column("source"), value_set=pa.array(sorted(drop), pa.string())))
-        else:
-            keep = pc.invert(pc.is_in(table.column("doc_id"), value_set=pa.array(sorted(gone), pa.string())))
-        kept = table.filter(keep)
+        mask = from_dropped.get(relative)
+        if mask is None:  # removed_lines: no source column, its documents' ids tell
+            mask = pc.is_in(table.column("doc_id"), value_set=gone)
+        kept = table.filter(pc.invert(mask))
         if kept.num_rows:
             generation.write_parquet(kept, relative, tables.COMPRESSION)
 

@@ -226,15 +226,20 @@ def test_invalid_utf8_is_rejected_unless_a_legacy_code_page_reads_it(tmp_path, c
     assert "Commuters were told to expect cancellations" in stray["text"]
 
 
+def assert_decoded(out, expected: dict) -> None:
+    """Each file's one document has the text written, the encoding named and the language."""
+    for source, (text, encoding, language) in expected.items():
+        doc = out.documents[(source, 0)]
+        assert (doc["text"], doc["encoding"], doc["language"]) == (clean_form(text), encoding, language), source
+    assert not out.rejected
+
+
 def test_utf16_with_and_without_bom_is_decoded(tmp_path, capsys):
     """A BOM decides; without one, UTF-16 is recognised by its zero bytes, in either byte order."""
     out = run_beside_good(tmp_path, capsys, write_utf16)
     expected = {"utf16_bom.txt": (RU, "utf-16", "ru"), "utf16le_no_bom.txt": (EN, "utf-16-le", "en"),
                 "utf16be_no_bom.txt": (FR, "utf-16-be", "fr")}
-    for source, (text, encoding, language) in expected.items():
-        doc = out.documents[(source, 0)]
-        assert (doc["text"], doc["encoding"], doc["language"]) == (clean_form(text), encoding, language), source
-    assert not out.rejected
+    assert_decoded(out, expected)
 
 
 def test_cp1252_cp1251_cp1256_decode_to_the_right_text_and_language(tmp_path, capsys):
@@ -242,10 +247,7 @@ def test_cp1252_cp1251_cp1256_decode_to_the_right_text_and_language(tmp_path, ca
     out = run_beside_good(tmp_path, capsys, write_code_pages)
     expected = {"fr_cp1252.txt": (FR, "cp1252", "fr"), "ru_cp1251.txt": (RU, "cp1251", "ru"),
                 "ar_cp1256.txt": (AR, "cp1256", "ar")}
-    for source, (text, encoding, language) in expected.items():
-        doc = out.documents[(source, 0)]
-        assert (doc["text"], doc["encoding"], doc["language"]) == (clean_form(text), encoding, language), source
-    assert not out.rejected
+    assert_decoded(out, expected)
 
 
 def test_empty_and_whitespace_only_files_are_rejected_as_empty(tmp_path, capsys):

@@ -22,7 +22,7 @@ NEW_ARTICLE = ("Harbour workers ended their strike on Tuesday after the port aut
                "schedule for night shifts.\n\nThe agreement runs for two years, the union said.\n")
 
 
-def clean(source: Path, dest: Path, *extra: str, capsys=None) -> dict:
+def clean(source: Path, dest: Path, *extra: str) -> dict:
     summary = dest.parent / f"{dest.name}-summary.json"
     assert main(["--source", str(source), "--dest", str(dest), "--batch-size", "3",
                  "--summary-json", str(summary), *extra]) == 0
