@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from transforms.boilerplate import DEFAULT_RULES_DIR, RulePackError, load_rules
+from transforms.boilerplate import DEFAULT_RULES_DIR, OPT_IN_RULES_DIR, RulePackError, load_rules
 
-RULES = load_rules()
+# Every shipped rule, the opt-in packs included: each must pass its own examples and leave every
+# other rule's news sentences alone, whether or not a user turns it on.
+RULES = load_rules([DEFAULT_RULES_DIR, OPT_IN_RULES_DIR])
+DEFAULTS = load_rules()
 
 def _params():
     return [pytest.param(rule, id=rule.name) for rule in RULES.rules]
@@ -83,7 +86,7 @@ def test_disable_family_by_pattern():
     """`disabled=['video.*']` switches off a whole family and nothing else."""
     rules = load_rules(disabled=["video.*"])
     assert not any(n.startswith("video.") for n in rules.names)
-    assert set(rules.names) == {n for n in RULES.names if not n.startswith("video.")}
+    assert set(rules.names) == {n for n in DEFAULTS.names if not n.startswith("video.")}
     assert rules.match("• 270p | 8.8MB") is None
     assert RULES.match("• 270p | 8.8MB") == "video.size_menu"
 
@@ -92,7 +95,7 @@ def test_disable_single_rule_by_name():
     """A single rule can be switched off by its exact name."""
     rules = load_rules(disabled=["share.copy_notice"])
     assert "share.copy_notice" not in rules.names
-    assert len(rules.names) == len(RULES.names) - 1
+    assert len(rules.names) == len(DEFAULTS.names) - 1
 
 
 USER_PACK = '''
@@ -124,7 +127,7 @@ def test_user_folder_adds_and_overrides(tmp_path):
     assert buttons.pack == str(tmp_path / "mine.toml")
     assert rules.match("Tweet") == "share.buttons"
     assert not buttons.matches("Share")  # the built-in pattern is gone
-    assert len(rules.names) == len(RULES.names) + 1
+    assert len(rules.names) == len(DEFAULTS.names) + 1
 
 
 def test_user_folder_before_default_does_not_override(tmp_path):
@@ -222,8 +225,18 @@ def test_no_rule_touches_a_news_line():
     assert touched == {}
 
 
+def test_mid_paragraph_cuts_are_opt_in():
+    """By default a label between two sentences stays (the line is the article's); naming the
+    opt-in folder, as `--rules` does, cuts it and keeps both sentences."""
+    line = "The vote is on Tuesday. Story Continued Below The senator did not comment."
+    assert DEFAULTS.clean_line(line).text == line
+    opted = load_rules([DEFAULT_RULES_DIR, OPT_IN_RULES_DIR]).clean_line(line)
+    assert opted.text == "The vote is on Tuesday. The senator did not comment."
+    assert [c.rule for c in opted.cuts] == ["ads.continued_between_sentences"]
+
+
 def test_a_user_rule_can_cut_anywhere_in_a_line(tmp_path):
-    """The `anywhere` scope (no built-in rule uses it) cuts every occurrence, mid-line too."""
+    """The `anywhere` scope cuts every occurrence, mid-line too."""
     (tmp_path / "site.toml").write_text(
         "family = \"site\"\n[[rules]]\nname = \"promo\"\nscope = \"anywhere\"\ncase_sensitive = true\n"
         "pattern = '''\\[AD\\]'''\ncut = [[\"One [AD] two [AD] three\", \"One two three\"]]\nkeep = [\"No ads here.\"]\n",

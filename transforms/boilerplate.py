@@ -10,9 +10,13 @@ rules folder; the default folder is `transforms/rules/`. Each rule is a regular 
 - `prefix`, `suffix`, `edges`: furniture glued to the start, the end, or either end of a line
   ("Story highlights Jeb Bush opened...", "... Read more"): the match is cut and the rest of
   the line kept; cuts repeat while something is cut, so stacked labels all go;
-- `anywhere`: every occurrence, even inside a line. No built-in rule uses it: a label in the
-  middle of a paragraph is part of what was extracted as one piece of text, and cutting there
-  would splice two sentences together.
+- `anywhere`: every occurrence, even inside a line. A label in the middle of a paragraph is
+  part of what was extracted as one piece of text, and cutting there splices two sentences
+  together, so default rules use it only for furniture that marks itself off (a plug in square
+  brackets, a headline ending in 'Read more'). Plain labels left between two sentences ("...
+  said. Story Continued Below The senator ...") are cut by the opt-in packs in
+  `transforms/rules/opt_in/`, which a user turns on by naming that folder
+  (`--rules transforms/rules/opt_in`).
 
 Every rule documents what it `targets` and carries examples: a `line` rule lists lines it must
 `drop`; an inline rule lists `cut` pairs [line, what must remain]; every rule lists sentences it
@@ -42,6 +46,7 @@ from pathlib import Path
 from transforms.needles import fold, needles
 
 DEFAULT_RULES_DIR = Path(__file__).parent / "rules"
+OPT_IN_RULES_DIR = DEFAULT_RULES_DIR / "opt_in"  # not loaded unless named
 # Furniture is short: the longest kind, a web-archive notice, runs to a few hundred characters.
 # Longer lines are article text and are not matched whole, which also bounds regex work.
 MAX_FURNITURE_CHARS = 1500
