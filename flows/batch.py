@@ -18,6 +18,7 @@ from transforms.boilerplate import RuleSet
 from transforms.document import clean_text
 from transforms.language import has_letters
 from transforms.repair import find_mojibake
+from transforms.structure import teaser_list
 
 # Fewer letters than this left after cleaning is a stray control label ("Yes", "OK", "Close"),
 # not an article. Kept low on purpose: a one-word quote of a real text must survive.
@@ -89,6 +90,8 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
     if not has_letters(cleaned.text, MIN_ARTICLE_LETTERS):
         detail = f"only {cleaned.text!r} is left after cleaning: a stray label, not an article"
         return _reject(doc, "too_short", detail, rows, counts)
+    if teaser_list(cleaned.text):
+        return _reject(doc, "teaser_list", "most paragraphs are teasers cut off by '...': a listing page", rows, counts)
     damaged = find_mojibake(cleaned.text)
     if damaged:
         return _reject(doc, "mojibake", f"mojibake {damaged!r} is left after encoding repair", rows, counts)

@@ -51,6 +51,7 @@ REASONS = {
     "mojibake": "encoding damage that repair could not undo (the text would be garbage to a reader)",
     "too_short": "what is left after cleaning is a stray label, not an article (fewer than 6 letters, e.g. 'Yes')",
     "no_content": "nothing is left once boilerplate is removed: the document is only page furniture",
+    "teaser_list": "a listing page: most paragraphs are teasers cut off by an ellipsis, not an article's text",
 }
 
 DOCUMENTS = pa.schema([

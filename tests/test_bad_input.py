@@ -149,8 +149,18 @@ def write_furniture(src: Path) -> None:
     (src / "furniture.txt").write_bytes(FURNITURE)
 
 
+# An index page: each paragraph a story's opening, cut off by the site with "...".
+TEASERS = ("Harbour Cup: Local Crew Wins The crew from the old harbour took the cup after a close final against the...\n\n"
+           "Ferry Timetable Changes From May The operator said the winter timetable would end early because of...\n\n"
+           "Why The Lighthouse Still Matters Volunteers have kept the lamp burning for forty years, and they say the...\n").encode()
+
+
+def write_teasers(src: Path) -> None:
+    (src / "teasers.txt").write_bytes(TEASERS)
+
+
 WRITERS = [write_invalid_utf8, write_utf16, write_code_pages, write_empty, write_png, write_nul, write_bad_jsonl,
-           write_truncated_gzip, write_links, write_bad_name, write_furniture]
+           write_truncated_gzip, write_links, write_bad_name, write_furniture, write_teasers]
 
 
 # --- running and checking -------------------------------------------------------------------------
@@ -349,6 +359,12 @@ def test_document_of_nothing_but_furniture_is_rejected_as_no_content(tmp_path, c
     assert_rejected(out, "furniture.txt", "no_content", FURNITURE)
 
 
+def test_a_listing_of_truncated_teasers_is_rejected(tmp_path, capsys):
+    """Every paragraph is a teaser cut off by '...': an index page, not an article."""
+    out = run_beside_good(tmp_path, capsys, write_teasers)
+    assert_rejected(out, "teasers.txt", "teaser_list", TEASERS)
+
+
 def test_all_bad_inputs_together_leave_the_source_untouched(tmp_path, capsys):
     """Every case above in one folder, one run: it completes, every document lands in exactly
     one table, and no input is modified (checked inside run_beside_good)."""
@@ -357,4 +373,4 @@ def test_all_bad_inputs_together_leave_the_source_untouched(tmp_path, capsys):
     assert {row["reason"] for row in out.rejected.values()} <= set(tables.REASONS)
     rejected = {source for source, _ in out.rejected}
     assert rejected == {"broken_utf8.txt", "empty.txt", "blank.txt", "image.txt", "mixed.jsonl", "cut.jsonl.gz",
-                        "gone.txt", "furniture.txt"}
+                        "gone.txt", "furniture.txt", "teasers.txt"}

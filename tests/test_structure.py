@@ -10,7 +10,7 @@ from flows.clean import main
 from transforms.boilerplate import load_rules
 from transforms.document import clean_text
 from transforms.repetition import RepeatCounter, countable, line_key
-from transforms.structure import head_label, headline_like, is_sentence, list_items, tail_links, tail_title
+from transforms.structure import head_label, headline_like, is_sentence, list_items, tail_links, tail_title, teaser_list
 
 RULES = load_rules()
 BODY = [
@@ -177,3 +177,20 @@ def test_repeat_counter_counts_exactly_across_merges(monkeypatch):
         assert counter.count(line) == expected[line_key(line)]
     assert counter.frequent(10) == frozenset(k for k, n in expected.items() if n >= 10)
     assert counter.count("never seen") == 0
+
+
+TEASER = "Council Votes On Budget The council met on Tuesday to vote on a budget that the mayor said would..."
+
+
+def test_a_page_of_truncated_teasers_is_a_teaser_list():
+    """Three of four paragraphs (or more) cut off by an ellipsis glued to a word: a listing page."""
+    assert teaser_list("\n\n".join([TEASER, TEASER.replace("Budget", "Buses"), TEASER.replace("Budget", "Parks…")[:-3] + "…"]))
+    assert teaser_list("\n".join([TEASER, TEASER, TEASER, BODY[0]]))
+
+
+def test_an_article_that_trails_off_is_not_a_teaser_list():
+    """One cut-off paragraph, a quote trailing off after a space, or too few paragraphs: an article."""
+    assert not teaser_list("\n\n".join([BODY[0], BODY[1], TEASER]))
+    assert not teaser_list("\n\n".join([BODY[0], '"We waited and waited ..."', '"And then ..."', BODY[1]]))
+    assert not teaser_list("\n\n".join([TEASER, TEASER]))
+    assert not teaser_list("\n".join([TEASER, TEASER, BODY[0], BODY[1]]))

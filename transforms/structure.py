@@ -13,6 +13,9 @@ give lists of links away:
 A headline at the top of the article, or a sub-heading followed by its paragraph, is a single
 headline-like line among sentences, and is never taken. A single word opening the document
 ('Sports', 'Opinion') is a section label, not a headline, and is taken (`head_label`).
+
+A whole document can be furniture by shape too: a listing page whose paragraphs are teasers cut
+off by an ellipsis (`teaser_list`) is rejected rather than published as an article.
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ def is_sentence(line: str) -> bool:
     return words(line, 6) >= 6 and _SENTENCE_END.search(line) is not None
 
 
+# A listing page of teasers: most paragraphs cut off mid-sentence by an ellipsis glued to the last
+# word ("... the main event, was a 10-round..."). An article trails off like that once or twice
+# at most; a quote that trails off ("I don't know ...") has a space before the dots and is not counted.
+TEASER_MIN_PARAGRAPHS = 3
+TEASER_SHARE = 0.75
+_TRUNCATED = re.compile(r"\w[\"'”’]?(?:\.\.\.|…)$")
 _LABEL_VALUE = re.compile(r"[^:]{1,30}:\s+\S")
 
 
@@ -145,3 +154,13 @@ def tail_title(lines: Sequence[str | None]) -> list[int]:
     if not is_sentence(before) or sum(1 for i in filled if is_sentence(lines[i])) < TAIL_TITLE_MIN_SENTENCES:
         return []
     return [filled[-1]]
+
+
+def teaser_list(text: str) -> bool:
+    """True when `text` is a list of truncated teasers (an index page), not an article: at least
+    `TEASER_MIN_PARAGRAPHS` paragraphs, and `TEASER_SHARE` of them end cut off by an ellipsis."""
+    paragraphs = [p.rstrip() for p in text.split("\n") if p.strip()]
+    if len(paragraphs) < TEASER_MIN_PARAGRAPHS:
+        return False
+    cut = sum(1 for p in paragraphs if _TRUNCATED.search(p))
+    return cut >= TEASER_SHARE * len(paragraphs)
