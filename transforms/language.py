@@ -76,6 +76,10 @@ class FastDetector(Detector):
     (tests/test_language.py compares them with langdetect's own `Detector` on many texts).
     """
 
+    def __init__(self, factory: DetectorFactory) -> None:
+        super().__init__(factory)
+        self.matrix: np.ndarray = factory.matrix
+
     _SPACES = re.compile(" {2,}")
     _LATIN = re.compile("[A-z]")  # langdetect's own test: 'A' <= ch <= 'z'
     _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
@@ -93,9 +97,10 @@ class FastDetector(Detector):
         if latin * 2 < non_latin:
             self.text = self._LATIN.sub("", self.text)
 
-    def _extract_ngrams(self) -> list[str]:
+    def _extract_ngrams(self) -> list[int]:
         # N-grams never span a space: langdetect's n-gram buffer restarts after each one. So the
-        # n-grams of the text are those of its words in order, and a word's are cached.
+        # n-grams of the text are those of its words in order, and a word's are cached. Each comes
+        # as its row in the profile matrix, in the order langdetect would list the n-gram itself.
         words = self.text.translate(_NORMALIZED).split(" ")
         ngrams_of, result = _word_ngrams_in(self.word_lang_prob_map), []
         for word in words[:-1]:
@@ -106,16 +111,14 @@ class FastDetector(Detector):
         return result
 
     # The random trials: the same float arithmetic as langdetect's loops over the 55 languages,
-    # done by numpy on a row of the profile matrix (see `_get_factory`), element by element, so
+    # done by numpy on a row of the profile matrix (see `_load_factory`), element by element, so
     # the results are bit for bit the same. The sum stays a sequential Python sum, as in langdetect.
+    # The n-grams drawn are row numbers of that matrix: `_extract_ngrams` keeps only known ones.
     def _init_probability(self) -> np.ndarray:
         return np.array(super()._init_probability(), dtype=np.float64)
 
-    def _update_lang_prob(self, prob: np.ndarray, word: str, alpha: float) -> bool:
-        row = self.word_lang_prob_map.get(word)
-        if row is None:
-            return False
-        prob *= alpha / self.BASE_FREQ + row
+    def _update_lang_prob(self, prob: np.ndarray, row: int, alpha: float) -> bool:
+        prob *= alpha / self.BASE_FREQ + self.matrix[row]
         return True
 
     def _normalize_prob(self, prob: np.ndarray) -> float:
@@ -140,19 +143,18 @@ _WORD_CACHES: dict[int, object] = {}
 WORD_CACHE_SIZE = 20_000
 
 
-def _word_ngrams_in(known: dict):
-    """`_word_ngrams` for one profile map, with its own cache of words."""
+def _word_ngrams_in(known: dict[str, int]):
+    """`_word_ngrams` for one profile map (n-gram -> row), with its own cache of words."""
     cached = _WORD_CACHES.get(id(known))
     if cached is None:
-        # The n-grams returned are the profile's own key strings, so cached tuples hold pointers only.
-        canonical = {gram: gram for gram in known}
+        # The rows returned are the map's own int objects, so cached tuples hold pointers only.
         cached = _WORD_CACHES[id(known)] = functools.lru_cache(maxsize=WORD_CACHE_SIZE)(
-            functools.partial(_word_ngrams, known=canonical))
+            functools.partial(_word_ngrams, known=known))
     return cached
 
 
-def _word_ngrams(word: str, then_space: bool, known: dict[str, str]) -> tuple[str, ...]:
-    """The n-grams langdetect takes from one word (spaces already normalised away), exactly as
+def _word_ngrams(word: str, then_space: bool, known: dict[str, int]) -> tuple[int, ...]:
+    """The rows of the n-grams langdetect takes from one word (spaces already normalised away), as
     `NGram.add_char` builds them: its 1-, 2- and 3-grams with a space before the word and, when
     a space follows, after it; none while inside a run of capitals."""
     result = []
@@ -185,8 +187,9 @@ def _load_factory() -> DetectorFactory:
 
     Same files in the same order, same probabilities (count / n-grams of that length), same
     language indexes; but no interim map of 87,000 lists of 55 Python floats, which took 60 MB
-    and, freed, left the process that much bigger. Rows are views into the matrix, so that numpy
-    can multiply a whole row in one step (`FastDetector._update_lang_prob`).
+    and, freed, left the process that much bigger. The factory's map gives each n-gram its row
+    number (`factory.matrix[row]`), so that numpy multiplies a whole row in one step
+    (`FastDetector._update_lang_prob`); 87,000 numpy row views would cost a worker 15 MB more.
     """
     files = os.listdir(PROFILES_DIRECTORY)
     rows: dict[str, int] = {}
@@ -210,7 +213,8 @@ def _load_factory() -> DetectorFactory:
     matrix[np.frombuffer(at_row, dtype=np.int64), np.frombuffer(at_column, dtype=np.int64)] = np.frombuffer(values)
     factory = DetectorFactory()
     factory.langlist = languages
-    factory.word_lang_prob_map = dict(zip(rows, matrix))
+    factory.word_lang_prob_map = rows  # n-gram -> row of `matrix`
+    factory.matrix = matrix
     factory.seed = SEED
     return factory
 
