@@ -306,3 +306,34 @@ def test_has_letters_agrees_with_count_letters(at_least):
     texts = _texts_for_equivalence() + ["", "١٢٣ ...", "है है है", "한국어", "日本", "x" * 500]
     for text in texts:
         assert has_letters(text, at_least) == (count_letters(text) >= at_least), text
+
+
+# The Kurdish rule's quick no (kurdish._cannot_be_kurdish) is a bound, not a guess: wherever it
+# says no, the full word-by-word rule says no too.
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from transforms import kurdish  # noqa: E402
+
+_KURDISH_TEST_TEXTS = [*SORANI, *KURMANJI, *PERSIAN, *TURKISH, *SENTENCES.values(),
+                       *(t for texts in MORE.values() for t in texts)]
+
+
+def _full_rule_says_kurdish(text: str) -> bool:
+    pro, con = kurdish.kurdish_evidence(text)
+    return pro - con >= kurdish.MIN_SHARE
+
+
+def test_kurdish_quick_no_only_where_the_full_rule_says_no():
+    """Every test text alone: the quick check lets all Kurdish through and stops most of the rest."""
+    stopped = [t for t in _KURDISH_TEST_TEXTS if kurdish._cannot_be_kurdish(t.lower())]
+    assert not [t for t in stopped if _full_rule_says_kurdish(t)]
+    assert len(stopped) >= 0.75 * (len(_KURDISH_TEST_TEXTS) - len(SORANI) - len(KURMANJI))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_KURDISH_TEST_TEXTS), min_size=1, max_size=6), st.text(max_size=40))
+def test_kurdish_quick_no_never_overrules_on_mixtures(texts, noise):
+    """Mixtures of Kurdish and its neighbours, with noise: the quick no never hides a Kurdish yes."""
+    text = " ".join(texts) + noise
+    if kurdish._cannot_be_kurdish(text.lower().replace("\u200c", "")):
+        assert not _full_rule_says_kurdish(text)
