@@ -144,13 +144,21 @@ class RuleSet:
         return tuple(r for r in self.rules if r.scope != "line")
 
     @functools.cached_property
-    def _by_trigram(self) -> dict[str, frozenset[str]]:
-        """Rule names by the first three letters of their needles (transforms/needles.py)."""
+    def _needles_by_trigram(self) -> dict[str, tuple[str, ...]]:
+        """Every rule's needles (transforms/needles.py), by their first three letters."""
         index: dict[str, set[str]] = {}
         for rule in self.rules:
             for needle in rule.needles or ():
-                index.setdefault(needle[:3], set()).add(rule.name)
-        return {trigram: frozenset(names) for trigram, names in index.items()}
+                index.setdefault(needle[:3], set()).add(needle)
+        return {trigram: tuple(sorted(found)) for trigram, found in index.items()}
+
+    @functools.cached_property
+    def _rules_by_needle(self) -> dict[str, frozenset[str]]:
+        index: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for needle in rule.needles or ():
+                index.setdefault(needle, set()).add(rule.name)
+        return {needle: frozenset(names) for needle, names in index.items()}
 
     @functools.cached_property
     def _always_tried(self) -> frozenset[str]:
@@ -158,10 +166,11 @@ class RuleSet:
 
     def _candidates(self, folded: str) -> frozenset[str]:
         """Names of the rules that may match a line (folded): those with a needle in it, and those
-        without needles. One pass over the line's trigrams instead of a search per rule."""
+        without needles. Each needle is looked for once per line, and only when the line holds
+        its first three letters, rather than once for every rule that names it."""
         trigrams = {folded[i:i + 3] for i in range(len(folded) - 2)}
-        index = self._by_trigram
-        found = [index[t] for t in trigrams.intersection(index)]
+        index, rules_of = self._needles_by_trigram, self._rules_by_needle
+        found = [rules_of[n] for t in trigrams.intersection(index) for n in index[t] if n in folded]
         return self._always_tried.union(*found)
 
     def match(self, line: str, folded: str | None = None, candidates: frozenset[str] | None = None) -> str | None:
@@ -171,7 +180,7 @@ class RuleSet:
         folded = fold(line) if folded is None else folded
         candidates = self._candidates(folded) if candidates is None else candidates
         for rule in self._line_rules:
-            if rule.name in candidates and rule.may_match(folded) and rule.pattern.fullmatch(line):
+            if rule.name in candidates and rule.pattern.fullmatch(line):
                 return rule.name
         return None
 
@@ -187,7 +196,7 @@ class RuleSet:
         for _ in range(MAX_CUT_ROUNDS):
             before = len(cuts)
             for rule in self._inline_rules:
-                if line and rule.name in candidates and rule.may_match(folded):
+                if line and rule.name in candidates:
                     line, found = rule.cut(line)
                     if found:
                         cuts.extend(found)
