@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from transforms.decode import DecodeError, decode_bytes
+from transforms.decode import DecodeError, decode_bytes, alphabet_fit
 
 SAMPLE = "Le café d’en face a fermé — 3 € le thé."
 
@@ -142,3 +142,29 @@ def test_utf16_without_bom_is_recognised_not_rejected_as_binary(text, codec):
     """UTF-16 without a byte-order mark is text: its zero bytes sit on one side of each pair."""
     result = decode_bytes(text.encode(codec))
     assert (result.encoding, result.text) == (codec, text)
+
+
+# Paragraphs long enough for the alphabet to show (decode.MIN_FIT_LETTERS), written for this test.
+TURKISH_NEWS = ("Resmi verilere göre işsizlik geçen ay düştü. Mahalle sakinleri yıllardır gürültüden şikâyetçi "
+                "olduklarını söylediler. Belediye başkanı, yağışların ardından köprünün güvenli olduğunu açıkladı; "
+                "işçiler arasındaki görüşmeler perşembe günü sürecek.")
+PERSIAN_NEWS = ("شورای شهر روز دوشنبه بودجه جدیدی برای تعمیر جاده‌ها تصویب کرد. اتحادیه‌های کارگری می‌گویند "
+                "مذاکرات با مدیریت کارخانه هفته آینده ادامه پیدا می‌کند و پیشنهاد تازه‌ای ارائه خواهد شد. "
+                "بانک مرکزی نرخ سود را بدون تغییر نگه داشت.").replace("ی", "ي")  # cp1256 has only the Arabic yeh
+
+
+@pytest.mark.parametrize(("text", "codec"), [(TURKISH_NEWS, "cp1254"), (PERSIAN_NEWS, "cp1256")], ids=["tr", "fa"])
+def test_a_paragraph_comes_back_in_its_own_code_page(text, codec):
+    """Turkish in cp1254 is not read as cp1252 ("iþsizlik") or cp1257, and Persian in cp1256, with its
+    zero-width non-joiners, is not refused as undecodable."""
+    data = text.encode(codec)
+    result = decode_bytes(data)
+    assert (result.encoding, result.text) == (codec, text)
+
+
+def test_alphabet_fit_tells_the_right_code_page():
+    """One language's letters fit one alphabet; a wrong code page mixes alphabets."""
+    data = TURKISH_NEWS.encode("cp1254")
+    assert alphabet_fit(data.decode("cp1254")) == 1.0
+    assert alphabet_fit(data.decode("cp1252")) < 0.8 and alphabet_fit(data.decode("cp1257")) < 0.8
+    assert alphabet_fit("Zürich") == 1.0  # too few letters to tell anything apart
