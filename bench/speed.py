@@ -19,8 +19,10 @@ So the figure that matters is a ratio, which transfers between machines where do
     workers), sampled every 0.2 s; and the largest single process. The Prefect server is not
     part of a run: as in production, it is a service of its own, started here before the run
     (unless PREFECT_API_URL names one) and left out of the run's figure; its size is printed.
-(e) the share of the workers' time spent validating (GX) and writing Parquet, when the flow
-    reports it (`seconds_validate`, `seconds_write` in its --summary-json).
+(e) the share of the run's capacity (workers x wall time) spent validating (GX) and writing
+    Parquet, when the flow reports it (`seconds_validate`, `seconds_write` in its --summary-json).
+(f) where the cores went: CPU seconds of the flow's own process, of each other process of the
+    run (the workers), and of the Prefect server, against cores x wall time.
 
 Without --corpus, a corpus of --docs documents is generated (bench/generate.py) in a temporary
 folder and removed afterwards (--keep keeps it and the flow's output). A --corpus folder that
@@ -195,13 +197,18 @@ def run_flow(corpus: Path, dest: Path, work: Path, workers: int, batch_size: int
         wall = time.perf_counter() - started
         sampler.stop()
         server_rss = sum(_psutil_tree_rss(server.pid).values()) if server is not None and _has_psutil() else 0
+        server_cpu = sum(_psutil_tree_cpu(server.pid).values()) if server is not None and _has_psutil() else 0.0
     if code != 0:
         tail = (work / "flow.err").read_text(errors="replace").splitlines()[-30:]
         raise SystemExit("speed: the flow failed (exit %d); the end of its stderr:\n  %s" % (code, "\n  ".join(tail)))
     return {"command": command[1:], "wall_seconds": wall, "summary": flow_summary(summary_path, work / "flow.out"),
             "peak_rss_total": sampler.peak_total, "peak_rss_single": sampler.peak_single,
             "processes_seen": len(sampler.seen), "samples": sampler.samples, "other_cores": others.cores(),
-            "peak_rss_by_process": sampler.by_process(), "prefect_server_rss": server_rss}
+            "peak_rss_by_process": sampler.by_process(), "prefect_server_rss": server_rss,
+            "cpu_seconds_flow_process": round(sampler.cpu.get(process.pid, 0.0), 1),
+            "cpu_seconds_other_processes": sorted((round(v, 1) for pid, v in sampler.cpu.items() if pid != process.pid),
+                                                  reverse=True),
+            "cpu_seconds_prefect_server": round(server_cpu, 1)}
 
 
 @contextlib.contextmanager
@@ -257,6 +264,7 @@ class MemorySampler(threading.Thread):
         self.pid, self.peak_total, self.peak_single, self.samples = pid, 0, 0, 0
         self.seen: set[int] = set()
         self.peaks: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}  # CPU seconds (user + system) each process had used when last seen
         self._stop_event = threading.Event()
         self._rss_of_tree = _psutil_tree_rss if _has_psutil() else _proc_tree_rss
 
@@ -274,6 +282,8 @@ class MemorySampler(threading.Thread):
             self.peak_total = max(self.peak_total, sum(rss.values()))
             self.peak_single = max(self.peak_single, max(rss.values()))
             self.samples += 1
+        if _has_psutil():
+            self.cpu.update(_psutil_tree_cpu(self.pid))
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -306,6 +316,25 @@ def _psutil_tree_rss(pid: int) -> dict[int, int]:
         except psutil.Error:  # ended between listing and reading
             pass
     return rss
+
+
+def _psutil_tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by a process and each of its descendants: where the
+    cores went, flow process against workers against the Prefect server."""
+    import psutil
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return {}
+    cpu = {}
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            cpu[process.pid] = times.user + times.system
+        except psutil.Error:
+            pass
+    return cpu
 
 
 def _proc_tree_rss(pid: int) -> dict[int, int]:
@@ -360,11 +389,10 @@ def figures(corpus: Corpus, ref: dict, flow: dict, workers: int) -> dict:
         "peak_rss_single_bytes": flow["peak_rss_single"],
     }
     result["ratio"] = round(result["flow_docs_per_s"] / result["reference_docs_per_s"], 3)
-    # The workers time validate and write per batch, and those seconds are summed over batches.
-    # W workers run batches side by side, so during a wall time T they have W*T seconds to give:
-    # dividing by W*T (not T) gives the share of that capacity spent validating and writing,
-    # which stays in [0, 1] and compares across worker counts. Divided by T alone, two busy
-    # workers could report up to 200%.
+    # Validating (in the flow's process) and writing Parquet (in the workers) are timed per batch
+    # and summed over batches. W workers run batches side by side, so during a wall time T the run
+    # has W*T seconds to give: dividing by W*T (not T) gives the share of that capacity spent
+    # validating and writing, which stays in [0, 1] and compares across worker counts.
     if "seconds_validate" in summary and "seconds_write" in summary:
         spent = summary["seconds_validate"] + summary["seconds_write"]
         result["validate_write_share"] = round(spent / (max(workers, 1) * wall), 4)
@@ -394,6 +422,10 @@ def table(corpus: Corpus, settings: dict, ref: dict, flow: dict, fig: dict, mach
         ("(e) validation+Parquet share of the wall time",
          f"{share:.1%}" if share is not None else "not available", f"< {TARGET_SHARE:.0%}",
          verdict(share < TARGET_SHARE) if share is not None else "n/a"),
+        ("(f) CPU seconds: flow process; the others", f"{flow.get('cpu_seconds_flow_process', 0):,.0f}; "
+         + ", ".join(f"{v:,.0f}" for v in flow.get("cpu_seconds_other_processes", [])[:4]), "", ""),
+        ("    Prefect server; cores x wall", f"{flow.get('cpu_seconds_prefect_server', 0):,.0f}; "
+         f"{machine['cpus_usable'] * fig['flow_wall_seconds']:,.0f}", "", ""),
     ]
     dirty = " + local changes" if git.get("dirty") else ""
     head = (f"speed: {fig['flow_documents']:,} documents, {corpus.bytes / 1e6:,.1f} MB in {corpus.files:,} files; "

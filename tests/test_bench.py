@@ -148,3 +148,22 @@ def test_memory_sampler_sees_grandchildren_through_proc():
     finally:
         os.killpg(parent.pid, signal.SIGKILL)  # the group this test started: the child and grandchild
         parent.wait()
+
+
+def test_cpu_tally_counts_the_work_of_each_process_in_the_tree():
+    """(f) says where the cores went: a child that spins shows its CPU seconds, an idle parent few."""
+    speed = _load("speed")
+    spin = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass\ntime.sleep(30)"
+    script = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}])"
+    parent = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        for _ in range(200):
+            cpu = speed._psutil_tree_cpu(parent.pid)
+            if len(cpu) >= 2 and max(cpu.values()) >= 0.5:
+                break
+            time.sleep(0.05)
+        child = max(cpu, key=cpu.get)
+        assert child != parent.pid and cpu[child] >= 0.5 and cpu[parent.pid] < 0.5
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
