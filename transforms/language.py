@@ -244,7 +244,15 @@ def count_letters(text: str) -> int:
 
 def has_letters(text: str, at_least: int) -> bool:
     """count_letters(text) >= at_least, without counting a long text to its end."""
+    if _ascii_letters(at_least).match(text):  # most text: that many ASCII letters, found early
+        return True
     return _count_letters(text, at_least) >= at_least
+
+
+@functools.lru_cache(maxsize=8)
+def _ascii_letters(count: int) -> re.Pattern[str]:
+    """Matches from the start up to the `count`-th ASCII letter: each counts one in count_letters."""
+    return re.compile(rf"(?:[^A-Za-z]*[A-Za-z]){{{count}}}")
 
 
 # Letters are counted a slice of text at a time: findall on a whole 100 MB line would build a list of

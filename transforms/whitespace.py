@@ -33,6 +33,11 @@ _WHITE = r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]"
 _SPACE = re.compile(rf"{_WHITE}{{2,}}|(?! ){_WHITE}")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]+")
 _NEWLINES = re.compile(r"\r\n?")
+# A line that is already normal: runs of characters that are neither white space nor invisible,
+# separated by single ASCII spaces. Most lines are; one fullmatch tells, where the two
+# substitutions below try every position.
+_VISIBLE = r"[^\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\u2060\ufeff\x00-\x1f\x7f-\x9f\ud800-\udfff]"
+_NORMAL = re.compile(rf"(?:{_VISIBLE}+(?: {_VISIBLE}+)*)?")
 
 
 def split_lines(text: str) -> list[str]:
@@ -43,6 +48,8 @@ def split_lines(text: str) -> list[str]:
 def normalize_line(line: str) -> str:
     """Drop invisible and control characters, fold all white space in `line` to single spaces
     and strip it."""
+    if _NORMAL.fullmatch(line):
+        return line
     return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
