@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from transforms import repair as repair_module
 from transforms.repair import find_mojibake, repair
@@ -222,7 +223,8 @@ def test_repair_leaves_good_text_alone(text):
     assert normalize_line(repair(text)) == text
 
 
-# The shortcut: a line of printable ASCII without '&' is returned without calling ftfy. These lines
+# The shortcut: a line of printable ASCII without '&' (and typographic quotes, dashes, ellipses) is
+# returned without calling ftfy. These lines
 # exercise it (and, with '&', tabs, controls or non-ASCII, its refusal) with many shapes of ASCII.
 SHORTCUT_LINES = [
     "", " ", "   leading and trailing   ", "Police said the road was closed.",
@@ -231,7 +233,8 @@ SHORTCUT_LINES = [
     "50% off! $9.99 (tax incl.) ~ ^ | ` _ -- ---", "'single' \"double\" `back`", "A" * 5000,
     "Ã© (mojibake)", "caf&eacute;", "Tom & Jerry", "Tom &amp; Jerry", "tab\there", "bell\x07",
     "\x1b[1mbold\x1b[0m", "del\x7f", "caf\u00e9", "it\u2019s", "\ufffd", "nbsp\u00a0here",
-    "ASCII then \u2028 separator", "&#10;", "&lt;p&gt;",
+    "ASCII then \u2028 separator", "&#10;", "&lt;p&gt;", "\u201cQuoted,\u201d she said \u2014 twice\u2026",
+    "\u2018a\u2019 \u2013 b", "\u2019\u201c\u201d\u2014\u2026\u2013\u2018", "\u00e2\u20ac\u2122 (mojibake of \u2019)",
 ]
 
 
@@ -242,8 +245,19 @@ def test_repair_shortcut_gives_identical_output(monkeypatch):
     without_shortcut = [repair(line) for line in SHORTCUT_LINES]
     assert with_shortcut == without_shortcut
     for line, out in zip(SHORTCUT_LINES, with_shortcut):
-        if re.fullmatch(r"[\x20-\x25\x27-\x7e]*", line):
+        if repair_module._PLAIN.fullmatch(line):
             assert out == line
+
+
+_SHORTCUT_ALPHABET = "".join(chr(c) for c in range(0x20, 0x7f) if chr(c) != "&") + "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_SHORTCUT_ALPHABET, max_size=60)
+       | st.text(alphabet="\u2018\u2019\u201c\u201d\u2013\u2014\u2026 aA", max_size=12))  # the marks side by side
+def test_ftfy_leaves_every_shortcut_line_alone(line):
+    """What the shortcut skips, ftfy and the code-page re-decoding would have left exactly as it is."""
+    assert repair_module._settle(line) == line
 
 
 def test_repair_is_stable_when_white_space_changes_the_repair():

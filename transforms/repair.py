@@ -58,9 +58,9 @@ What it adds to ftfy, so that its output is clean and stable:
 `repair` splits its text on "\n" and repairs each line on its own (ftfy, too, works line by
 line), so repairing a whole document gives the same result as repairing each of its lines.
 
-Speed: ftfy is the hot path. A line of printable ASCII without "&" has nothing ftfy could change
-(no entity, no mojibake, no control character, already NFC), so it is returned as it is without
-calling ftfy; `tests/test_repair_whitespace.py` checks that shortcut against ftfy on many lines.
+Speed: ftfy is the hot path. A line of printable ASCII without "&", give or take curly quotes,
+dashes and ellipses, has nothing ftfy could change (no entity, no mojibake, no control character,
+already NFC), so it is returned as it is without calling ftfy (`_PLAIN`); `tests/test_repair_whitespace.py` checks that shortcut against ftfy on many lines.
 A line ftfy changes, or whose white space `normalize_line` would change, costs a second call.
 """
 
@@ -88,8 +88,12 @@ _MAX_PASSES = 4
 # joiner is removed.
 _CONTROL_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]")
 _CONTROL_DROP = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f\ud800-\udfff\ufffd\u200b\u2060]+")
-# Printable ASCII without "&": ftfy would return such a line unchanged.
-_PLAIN = re.compile(r"[\x20-\x25\x27-\x7e]*")
+# Printable ASCII without "&", and the typographic marks news is full of (‘ ’ “ ” – — …): ftfy
+# would return such a line unchanged. No entity, control or ligature is in it, it is NFC, and no
+# mojibake can hide in it: in cp1252, latin-1 and cp1251 these marks are bytes 0x85 and 0x91-0x97,
+# which cannot start a UTF-8 sequence, and in Mac Roman bytes 0xC9-0xD5, which start one but
+# cannot continue it, so no re-decoding of the line is valid UTF-8.
+_PLAIN = re.compile(r"[\x20-\x25\x27-\x7e\u2018\u2019\u201c\u201d\u2013\u2014\u2026]*")
 
 # Sequences that only mojibake produces ("â€" is the start of a UTF-8 curly quote read as cp1252,
 # "Ã©" an "é", "Ð¾" a Cyrillic "о"). If any survives repair, the damage could not be undone:
