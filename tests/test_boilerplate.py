@@ -292,3 +292,11 @@ def test_needles_are_found_in_case_insensitive_matches(pattern, flags, inside):
     assert re.search(pattern, inside, flags)
     found = needles(pattern, flags)
     assert found is None or any(n in fold(inside) for n in found)
+
+
+def test_ascii_folds_by_lower_case_exactly_as_by_the_table():
+    """fold's ASCII fast path (str.lower) gives what the case-class table gives, character for character."""
+    from transforms.needles import _FOLDED
+    ascii_text = "".join(chr(c) for c in range(128)) + " The KELVIN Sign, Long S: Istanbul"
+    assert fold(ascii_text) == ascii_text.translate(_FOLDED) == ascii_text.lower()
+    assert fold("\u212a and \u017f") == "\u212a and \u017f".translate(_FOLDED)  # non-ASCII: the table

@@ -40,8 +40,11 @@ _FOLDED = _Folded()
 
 
 def fold(text: str) -> str:
-    """`text` with every character replaced by the representative of its case-insensitive class."""
-    return text.translate(_FOLDED)
+    """`text` with every character replaced by the representative of its case-insensitive class.
+
+    An ASCII character's representative is its lower case (the others in its class, such as the
+    Kelvin sign or the long s, sort after it), so ASCII text folds by `str.lower`, much faster."""
+    return text.lower() if text.isascii() else text.translate(_FOLDED)
 
 
 def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
