@@ -287,7 +287,8 @@ def test_pre_check_changes_nothing_on_mixtures(pieces, noise):
 
 @pytest.mark.parametrize("pattern,flags,inside", [
     ("(?:ADVERTISEMENT|Advertisement)", 0, "ADVERTISEMENT"), ("share (?:this|the) story", re.I, "SHARE THIS STORY"),
-    ("(?i:photo): \\w+", 0, "PHOTO: AFP"), ("istanbul", re.I, "İSTANBUL"), ("ss", re.I, "ſs"), ("µm", re.I, "ΜM")])
+    ("(?i:photo): \\w+", 0, "PHOTO: AFP"), ("istanbul", re.I, "İSTANBUL"), ("ss", re.I, "ſs"), ("µm", re.I, "ΜM"),
+    ("(?=[^\\n]*newsletter)Sign up", re.I, "SIGN UP for the NEWSLETTER"), ("(?<=said )Reuters", 0, "He said Reuters")])
 def test_needles_are_found_in_case_insensitive_matches(pattern, flags, inside):
     assert re.search(pattern, inside, flags)
     found = needles(pattern, flags)
@@ -300,3 +301,10 @@ def test_ascii_folds_by_lower_case_exactly_as_by_the_table():
     ascii_text = "".join(chr(c) for c in range(128)) + " The KELVIN Sign, Long S: Istanbul"
     assert fold(ascii_text) == ascii_text.translate(_FOLDED) == ascii_text.lower()
     assert fold("\u212a and \u017f") == "\u212a and \u017f".translate(_FOLDED)  # non-ASCII: the table
+
+
+def test_literals_a_lookahead_requires_are_needles():
+    """A rule built on lookaheads ('a line about newsletters that says Sign up') is pre-checked by
+    the words its lookaheads require, instead of being tried on every line; a negative one proves nothing."""
+    assert needles("(?=[^\\n]*(?:inbox|newsletter))[^\\n]{0,900}", re.I) == {"inbox", "newsletter"}
+    assert needles("(?![^\\n]*poll)[^\\n]{0,90}", re.I) is None

@@ -6,7 +6,8 @@ words ("advertisement", "share", "© ") that any match must contain. `needles` r
 the regex's parse tree, and a rule is tried on a line only when one of its needles occurs in it.
 
 The check can only let a line through that the regex then rejects, never stop a line the regex
-would match: needles are literal text every match contains, and lines and needles are compared
+would match: needles are literal text every line the regex matches contains (in the match, or in
+a positive lookahead or lookbehind, which look at the same line), and lines and needles are compared
 through `fold`, which maps two characters to the same one whenever Python's case-insensitive
 matching treats them as equal. A rule with no usable needle is always tried.
 (tests/test_boilerplate.py checks that rule sets with and without the pre-check agree.)
@@ -83,6 +84,8 @@ def _required_in(op, av) -> set[str] | None:
         return _required(av[-1])
     if op is sre_parse.ATOMIC_GROUP:
         return _required(av)
+    if op is sre_parse.ASSERT:  # (?=...), (?<=...): what they require is in the line, if not in the match
+        return _required(av[1])
     if op in _REPEATS and av[0] >= 1:
         return _required(av[2])
     if op is sre_parse.BRANCH:
