@@ -22,7 +22,7 @@ from flows import state, tables
 from flows.batch import Counts
 from flows.inputs import batched, discover, read_file
 from flows.storage import Store, is_url
-from flows.stage import BatchReport, Settings, accept_batch, rules_for, write_repeated_lines
+from flows.stage import BatchReport, Settings, accept_batches, rules_for, write_repeated_lines
 from transforms.boilerplate import RulePackError
 from transforms.whitespace import normalize_line, split_lines
 from transforms.repetition import RepeatCounter
@@ -252,19 +252,23 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
     first = done[-1]["batch"] + 1 if done else first_batch
 
     def collect() -> None:
-        future, sources, last = pending.popleft()
-        report = future.result()
-        _log_rejections(report, log)  # before accept_batch, which lets go of the batch's tables
-        report = accept_batch(report, generation)
-        if report.passed:
-            done.append(state.record_done(generation, report.batch_no, sources, last))
-        if report.passed and report.batch_no > DATA_DOCS_BATCHES:
-            report.results = []  # memory stays flat however many batches; failures always keep theirs
-        reports.append(report)
-        summary.counts.add(report.counts)
-        rate = summary.counts.documents_in / max(time.monotonic() - started, 1e-9)
-        log(f"clean: {report.name} done, {summary.counts.documents_in} documents so far "
-            f"({summary.counts.clean} clean, {sum(summary.counts.rejected.values())} rejected), {rate:.0f} docs/s")
+        """Accept the oldest pending batch, with those right behind it that have finished too."""
+        group = [pending.popleft()]
+        while pending and _is_done(pending[0][0]):
+            group.append(pending.popleft())
+        finished = [future.result() for future, _, _ in group]
+        for report in finished:
+            _log_rejections(report, log)  # before accept_batches, which lets go of the batches' tables
+        for report, (_, sources, last) in zip(accept_batches(finished, generation), group):
+            if report.passed:
+                done.append(state.record_done(generation, report.batch_no, sources, last))
+            if report.passed and report.batch_no > DATA_DOCS_BATCHES:
+                report.results = []  # memory stays flat however many batches; failures always keep theirs
+            reports.append(report)
+            summary.counts.add(report.counts)
+            rate = summary.counts.documents_in / max(time.monotonic() - started, 1e-9)
+            log(f"clean: {report.name} done, {summary.counts.documents_in} documents so far "
+                f"({summary.counts.clean} clean, {sum(summary.counts.rejected.values())} rejected), {rate:.0f} docs/s")
 
     for batch_no, batch in enumerate(batched(docs, batch_size), start=first):
         last = batch[-1]
@@ -276,6 +280,13 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
         collect()
     summary.batches = len(reports)
     return reports
+
+
+def _is_done(future) -> bool:
+    """Whether a submitted batch is done, without waiting: a concurrent future, or a Prefect future
+    around a Dask one."""
+    inner = getattr(future, "wrapped_future", future)
+    return bool(getattr(inner, "done", lambda: False)())
 
 
 def _log_rejections(report: BatchReport, log: Log) -> None:

@@ -109,3 +109,43 @@ def test_a_stray_label_left_alone_is_rejected_as_too_short_but_one_real_word_is_
     batch = clean_batch([stray, word], load_rules())
     assert [r["reason"] for r in batch.tables["rejected"].to_pylist()] == ["too_short"]
     assert [d["source"] for d in batch.tables["documents"].to_pylist()] == ["b.txt"]
+
+
+# Batches that finish together are validated together (flows/stage.py: accept_batches).
+from flows.stage import Settings, accept_batches, stage_batch  # noqa: E402
+from flows.storage import Store  # noqa: E402
+
+
+def _staged(tmp_path, texts_by_batch: list[list[str]]):
+    generation = tmp_path / "gen"
+    generation.mkdir(exist_ok=True)
+    settings = Settings(str(generation))
+    reports = []
+    for batch_no, texts in enumerate(texts_by_batch, start=1):
+        docs = [RawDocument(f"b{batch_no}.txt", i, 0, text, "utf-8", text.encode()) for i, text in enumerate(texts)]
+        reports.append(stage_batch(batch_no, docs, settings))
+    return Store.at(str(generation)), reports
+
+
+NEWS = ["The council approved the new budget on Tuesday after a long debate.",
+        "Rail workers will strike on Friday, the union said in a statement."]
+
+
+def test_batches_finished_together_pass_together_in_one_validation(tmp_path):
+    generation, reports = _staged(tmp_path, [NEWS, NEWS[::-1]])
+    accepted = accept_batches(reports, generation)
+    assert [r.passed for r in accepted] == [True, True] and all(r.tables is None for r in accepted)
+    assert len(accepted[0].results) == len(tables.TABLES) and accepted[1].results == []  # one validation
+    assert generation.exists("documents") and not generation.exists("failed")
+
+
+def test_a_bad_batch_in_a_group_fails_alone_and_is_named(tmp_path):
+    """The group fails, so each batch is validated on its own: only the bad one goes to failed/."""
+    generation, reports = _staged(tmp_path, [NEWS, NEWS])
+    bad = reports[1].tables["documents"]
+    reports[1].tables["documents"] = bad.set_column(bad.schema.get_field_index("language"), "language",
+                                                    pa.array(["xx"] * bad.num_rows))
+    accepted = accept_batches(reports, generation)
+    assert [r.passed for r in accepted] == [True, False]
+    assert any("language" in f for f in accepted[1].failures) and not accepted[0].failures
+    assert generation.exists(f"failed/{reports[1].name}")
