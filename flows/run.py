@@ -242,6 +242,10 @@ def _count_repeats(source, work: state.Work, min_docs: int, dest: Store, generat
     log(f"clean: {len(frequent)} lines recur in {min_docs}+ documents and will be removed as furniture")
 
 
+# Batches validated as one (flows/stage.py accept_batches): GX's cost is mostly per validation.
+VALIDATE_TOGETHER = 2
+
+
 def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_size: int, max_in_flight: int,
                       summary: RunSummary, started: float, done: list[dict], first_batch: int) -> list[BatchReport]:
     """Submit batches as documents stream in, with at most `max_in_flight` pending; accepted in
@@ -252,9 +256,11 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
     first = done[-1]["batch"] + 1 if done else first_batch
 
     def collect() -> None:
-        """Accept the oldest pending batch, with those right behind it that have finished too."""
+        """Accept the `VALIDATE_TOGETHER` oldest pending batches, and those behind them that have
+        finished too. Waiting for the second oldest costs nothing: the batches behind it keep the
+        workers busy meanwhile."""
         group = [pending.popleft()]
-        while pending and _is_done(pending[0][0]):
+        while pending and (len(group) < VALIDATE_TOGETHER or _is_done(pending[0][0])):
             group.append(pending.popleft())
         finished = [future.result() for future, _, _ in group]
         for report in finished:
