@@ -255,12 +255,14 @@ def _clean_in_batches(docs, settings: Settings, submit: Submit, log: Log, batch_
     generation = Store.at(settings.generation)
     first = done[-1]["batch"] + 1 if done else first_batch
 
+    # Waiting for the second oldest batch costs nothing while the batches behind it keep the
+    # workers busy: so wait for at most half of those in flight (one, with a single worker).
+    together = max(1, min(VALIDATE_TOGETHER, max_in_flight // 2))
+
     def collect() -> None:
-        """Accept the `VALIDATE_TOGETHER` oldest pending batches, and those behind them that have
-        finished too. Waiting for the second oldest costs nothing: the batches behind it keep the
-        workers busy meanwhile."""
+        """Accept the `together` oldest pending batches, and those behind them that have finished too."""
         group = [pending.popleft()]
-        while pending and (len(group) < VALIDATE_TOGETHER or _is_done(pending[0][0])):
+        while pending and (len(group) < together or _is_done(pending[0][0])):
             group.append(pending.popleft())
         finished = [future.result() for future, _, _ in group]
         for report in finished:
