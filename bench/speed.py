@@ -303,38 +303,30 @@ def _has_psutil() -> bool:
 
 
 def _psutil_tree_rss(pid: int) -> dict[int, int]:
-    import psutil
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return {}
-    rss = {}
-    for process in processes:
-        try:
-            rss[process.pid] = process.memory_info().rss
-        except psutil.Error:  # ended between listing and reading
-            pass
-    return rss
+    return _psutil_tree(pid, lambda process: process.memory_info().rss)
 
 
 def _psutil_tree_cpu(pid: int) -> dict[int, float]:
     """CPU seconds (user + system) used so far by a process and each of its descendants: where the
     cores went, flow process against workers against the Prefect server."""
+    return _psutil_tree(pid, lambda process: sum(process.cpu_times()[:2]))
+
+
+def _psutil_tree(pid: int, measure) -> dict:
+    """`measure(process)` for a process and each of its descendants, by pid."""
     import psutil
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
     except psutil.Error:
         return {}
-    cpu = {}
+    found = {}
     for process in processes:
         try:
-            times = process.cpu_times()
-            cpu[process.pid] = times.user + times.system
-        except psutil.Error:
+            found[process.pid] = measure(process)
+        except psutil.Error:  # ended between listing and reading
             pass
-    return cpu
+    return found
 
 
 def _proc_tree_rss(pid: int) -> dict[int, int]:
