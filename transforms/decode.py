@@ -55,10 +55,10 @@ LEGACY = (
 
 # Coherence scores closer than this are a tie (charset-normalizer reports them to 0.01).
 COHERENCE_TIE = 0.01
-# Chaos ("mess") scores closer than this to the least are as clean as it, and language coherence
-# decides between them: Turkish in cp1254 scores a little messier than the same bytes read as
-# cp1252 ("iþsizlik", "yýllardýr", with Icelandic letters) or cp1257, but reads far more like a
-# language (0.0 against 0.013, 0.019 against 0.042). Real garbling scores far higher.
+# Chaos ("mess") scores closer than this to the least are as clean as it, and their letters
+# (`alphabet_fit`), then language coherence, decide between them: Turkish in cp1254 scores a
+# little messier than the same bytes read as cp1252 ("iþsizlik", "yýllardýr", with Icelandic
+# letters) or cp1257 (0.013 against 0.0, 0.042 against 0.019). Real garbling scores far higher.
 CHAOS_TIE = 0.05
 # charset-normalizer drops a code page when any chunk of the text looks messier than this (its
 # default is 0.2). Persian in cp1256, with its zero-width non-joiners and Persian letters, can
@@ -159,8 +159,9 @@ def detect_legacy(data: bytes) -> str | None:
     """The most plausible legacy codec for `data`, or None.
 
     Ranked by charset-normalizer's "chaos" (how garbled the text looks, lowest first, within
-    `CHAOS_TIE`), then its "coherence" (how much it reads like a known language, highest first);
-    what is still tied goes to the first in `LEGACY`'s order.
+    `CHAOS_TIE`), then by `alphabet_fit` (highest first), then by charset-normalizer's
+    "coherence" (how much it reads like a known language, highest first); what is still tied goes
+    to the first in `LEGACY`'s order.
     """
     matches = list(from_bytes(data, cp_isolation=list(LEGACY), threshold=MAX_CHAOS))
     if not matches:
