@@ -337,3 +337,12 @@ def test_normalize_line_folds_white_space_controls(raw):
 def test_join_paragraphs_normalises_its_lines():
     """Lines that are not normalised yet are normalised first; a line of only spaces is blank."""
     assert join_paragraphs([" First\t line ", "\u00a0", "\x00", "Second\x07."]) == "First line\n\nSecond."
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \t\u00a0\u2003\u200b\u200c\u2060\ufeff\x00\x1f\x85\x9f\u3000\n\r\x0b"), max_size=30)
+       | st.text(max_size=30))
+def test_normal_lines_fast_path_agrees_with_the_substitutions(line):
+    """normalize_line skips its substitutions only for lines they would leave unchanged."""
+    from transforms import whitespace
+    assert normalize_line(line) == whitespace._SPACE.sub(" ", whitespace._INVISIBLE.sub("", line)).strip()
