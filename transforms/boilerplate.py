@@ -84,10 +84,6 @@ class Rule:
     pack: str = ""  # the file the rule came from
     needles: frozenset[str] | None = None  # folded words every match contains (transforms/needles.py)
 
-    def may_match(self, folded_line: str) -> bool:
-        """False when the line lacks all of the rule's needles, so the regex cannot match it."""
-        return self.needles is None or any(n in folded_line for n in self.needles)
-
     def matches(self, line: str) -> bool:
         """A line rule matches the whole line; an inline rule finds something to cut."""
         if self.scope == "line":

@@ -181,8 +181,7 @@ def alphabet_fit(text: str) -> float:
     """The share of `text`'s letters beyond ASCII that belong to a single alphabet (`ALPHABETS`,
     or one non-Latin script), for the alphabet that holds most of them; 1.0 when there are too
     few to tell (`MIN_FIT_LETTERS`)."""
-    letters = Counter(ch.lower()[0] for ch in text if ch > "\x7f" and ch.isalpha())
-    letters = Counter({ch: n for ch, n in letters.items() if ch > "\x7f"})
+    letters = Counter(low for ch in text if ch > "\x7f" and ch.isalpha() and (low := ch.lower()[0]) > "\x7f")
     total = sum(letters.values())
     if total < MIN_FIT_LETTERS:
         return 1.0

@@ -60,7 +60,8 @@ line), so repairing a whole document gives the same result as repairing each of 
 
 Speed: ftfy is the hot path. A line of printable ASCII without "&", give or take curly quotes,
 dashes and ellipses, has nothing ftfy could change (no entity, no mojibake, no control character,
-already NFC), so it is returned as it is without calling ftfy (`_PLAIN`); `tests/test_repair_whitespace.py` checks that shortcut against ftfy on many lines.
+already NFC), so it is returned as it is without calling ftfy (`_PLAIN`);
+`tests/test_repair_whitespace.py` checks that shortcut against ftfy on many lines.
 A line ftfy changes, or whose white space `normalize_line` would change, costs a second call.
 """
 
