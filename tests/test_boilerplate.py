@@ -225,14 +225,28 @@ def test_no_rule_touches_a_news_line():
     assert touched == {}
 
 
-def test_mid_paragraph_cuts_are_opt_in():
+@pytest.mark.parametrize("line, rest, rule", [
+    ("The vote is on Tuesday. Story Continued Below The senator did not comment.",
+     "The vote is on Tuesday. The senator did not comment.", "ads.continued_between_sentences"),
+    ("Patients queue for the pills. (Photo: Jane Roe, AP) Doctors expect more prescriptions.",
+     "Patients queue for the pills. Doctors expect more prescriptions.", "credits.photo_label_in_parentheses"),
+])
+def test_mid_paragraph_cuts_are_opt_in(line, rest, rule):
     """By default a label between two sentences stays (the line is the article's); naming the
     opt-in folder, as `--rules` does, cuts it and keeps both sentences."""
-    line = "The vote is on Tuesday. Story Continued Below The senator did not comment."
     assert DEFAULTS.clean_line(line).text == line
     opted = load_rules([DEFAULT_RULES_DIR, OPT_IN_RULES_DIR]).clean_line(line)
-    assert opted.text == "The vote is on Tuesday. The senator did not comment."
-    assert [c.rule for c in opted.cuts] == ["ads.continued_between_sentences"]
+    assert opted.text == rest
+    assert [c.rule for c in opted.cuts] == [rule]
+
+
+def test_an_agency_credit_between_sentences_is_cut_by_default():
+    """A credit whose shape marks its ends (parentheses, a pipe, an agency name) goes by default;
+    both sentences around it stay whole."""
+    line = "The card was misread. (Jane Roe/AP) The real winner was announced later."
+    result = DEFAULTS.clean_line(line)
+    assert result.text == "The card was misread. The real winner was announced later."
+    assert [(c.text, c.rule) for c in result.cuts] == [("(Jane Roe/AP)", "credits.credit_between_sentences")]
 
 
 def test_a_user_rule_can_cut_anywhere_in_a_line(tmp_path):
