@@ -16,8 +16,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import importlib.abc
 import json
 import os
+import sys
 import time
 from array import array
 from collections.abc import Sequence
@@ -81,6 +83,7 @@ def write_repeated_lines(keys: frozenset[int], generation: Store, name: str) -> 
 def stage_batch(batch_no: int, docs: Sequence[RawDocument], settings: Settings) -> BatchReport:
     """Worker side: clean the batch and write its tables to the staging area."""
     lower_priority(settings.niceness)
+    keep_pandas_out()
     started = time.perf_counter()
     rules = rules_for(settings.rules_dirs, settings.disabled_rules)
     cleaned = clean_batch(docs, rules, repeated_lines(settings.generation, settings.repeated_lines))
@@ -115,6 +118,33 @@ def _libc():
 
 
 _LIBC = _libc()
+
+
+@functools.lru_cache(maxsize=1)
+def keep_pandas_out() -> None:
+    """Let pyarrow find no pandas in this process, once, unless pandas is already loaded.
+
+    Building an Arrow array from Python lists makes pyarrow probe for pandas, and the probe
+    imports it: 50 MB in every worker, which never uses it (validation, which does, runs in the
+    flow's process). pyarrow remembers a failed probe, and its pandas conversions (`to_pandas`)
+    import pandas again when they are called, so blocking the import for the one probe is safe.
+    Output-neutral: the tables are built from lists either way.
+    """
+    if "pandas" in sys.modules:
+        return
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array(["probe"])  # a list with an item: an empty one is built without probing
+    finally:
+        sys.meta_path.remove(blocker)
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "pandas":
+            raise ImportError("pandas is kept out of worker processes (flows/stage.py: keep_pandas_out)")
+        return None
 
 
 @functools.lru_cache(maxsize=1)

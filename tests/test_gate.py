@@ -149,3 +149,25 @@ def test_a_bad_batch_in_a_group_fails_alone_and_is_named(tmp_path):
     assert [r.passed for r in accepted] == [True, False]
     assert any("language" in f for f in accepted[1].failures) and not accepted[0].failures
     assert generation.exists(f"failed/{reports[1].name}")
+
+
+def test_a_worker_stages_a_batch_without_loading_pandas_and_pandas_still_works_after(tmp_path):
+    """Workers never load pandas (50 MB each): pyarrow's probe for it is answered 'absent' once
+    (flows/stage.py: keep_pandas_out). Run in a fresh interpreter, as a worker process is; the
+    staged tables must still convert to pandas when something asks, as the gate does."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from flows.inputs import RawDocument\n"
+        "from flows.stage import Settings, stage_batch\n"
+        f"docs = [RawDocument('a.txt', i, 0, t, 'utf-8', t.encode()) for i, t in enumerate({NEWS!r})]\n"
+        f"report = stage_batch(1, docs, Settings({str(tmp_path)!r}))\n"
+        "print('pandas' in sys.modules)\n"
+        "print(len(report.tables['documents'].to_pandas()), 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split("\n")[:2] == ["False", "2 True"]
