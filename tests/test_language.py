@@ -289,6 +289,27 @@ def _texts_for_equivalence() -> list[str]:
 NEWS_LINES = Path(__file__).parent / "data" / "news_lines.txt"
 
 
+@pytest.mark.parametrize("hot_rows", [0, 10**6])
+def test_dense_and_sparse_profile_rows_answer_alike(hot_rows, monkeypatch):
+    """Every row kept sparse, or every row dense: the same probabilities as langdetect's own, so
+    both kinds of `_Profiles` row give the same floats (the default mixes them)."""
+    monkeypatch.setattr(language._Profiles, "HOT_ROWS", hot_rows)
+    factory = language._load_factory()
+    assert factory.profiles.n_hot == min(hot_rows, len(factory.word_lang_prob_map))
+    for text in _texts_for_equivalence()[::5]:
+        ours = _probabilities(language.FastDetector(factory), factory, text, False)
+        assert ours == _langdetect_own(text, False), text
+
+
+def test_profiles_hold_langdetects_matrix_in_a_third_of_the_memory():
+    profiles = language._get_factory().profiles
+    dense = profiles.dense()
+    assert dense.shape == (len(language._get_factory().word_lang_prob_map), len(language._get_factory().langlist))
+    kept = profiles.hot.nbytes + profiles.columns.nbytes + profiles.values.nbytes + profiles.starts.nbytes
+    assert kept * 3 < dense.nbytes
+    assert (dense != 0).sum() == (profiles.hot != 0).sum() + len(profiles.values)
+
+
 @pytest.mark.parametrize("prior", [True, False])
 def test_fast_detector_answers_exactly_as_langdetect(prior):
     """FastDetector is a speed-up only: probabilities equal langdetect's own, bit for bit."""
