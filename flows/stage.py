@@ -16,10 +16,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
-import importlib.abc
 import json
 import os
-import sys
 import time
 from array import array
 from collections.abc import Sequence
@@ -31,6 +29,7 @@ import pyarrow as pa
 from flows import tables
 from flows.batch import Counts, clean_batch
 from flows.inputs import RawDocument
+from flows.lean import keep_pandas_out
 from flows.storage import Store
 from transforms.boilerplate import RuleSet, load_rules
 
@@ -118,33 +117,6 @@ def _libc():
 
 
 _LIBC = _libc()
-
-
-@functools.lru_cache(maxsize=1)
-def keep_pandas_out() -> None:
-    """Let pyarrow find no pandas in this process, once, unless pandas is already loaded.
-
-    Building an Arrow array from Python lists makes pyarrow probe for pandas, and the probe
-    imports it: 50 MB in every worker, which never uses it (validation, which does, runs in the
-    flow's process). pyarrow remembers a failed probe, and its pandas conversions (`to_pandas`)
-    import pandas again when they are called, so blocking the import for the one probe is safe.
-    Output-neutral: the tables are built from lists either way.
-    """
-    if "pandas" in sys.modules:
-        return
-    blocker = _NoPandas()
-    sys.meta_path.insert(0, blocker)
-    try:
-        pa.array(["probe"])  # a list with an item: an empty one is built without probing
-    finally:
-        sys.meta_path.remove(blocker)
-
-
-class _NoPandas(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "pandas":
-            raise ImportError("pandas is kept out of worker processes (flows/stage.py: keep_pandas_out)")
-        return None
 
 
 @functools.lru_cache(maxsize=1)

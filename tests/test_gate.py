@@ -153,7 +153,7 @@ def test_a_bad_batch_in_a_group_fails_alone_and_is_named(tmp_path):
 
 def test_a_worker_stages_a_batch_without_loading_pandas_and_pandas_still_works_after(tmp_path):
     """Workers never load pandas (50 MB each): pyarrow's probe for it is answered 'absent' once
-    (flows/stage.py: keep_pandas_out). Run in a fresh interpreter, as a worker process is; the
+    (flows/lean.py: keep_pandas_out). Run in a fresh interpreter, as a worker process is; the
     staged tables must still convert to pandas when something asks, as the gate does."""
     import subprocess
     import sys
@@ -171,3 +171,26 @@ def test_a_worker_stages_a_batch_without_loading_pandas_and_pandas_still_works_a
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.split("\n")[:2] == ["False", "2 True"]
+
+
+def test_the_gate_leaves_gx_optional_sql_and_aws_back_ends_out_and_still_validates():
+    """GX is imported without sqlalchemy and boto3 (flows/lean.py), which it treats as optional;
+    a fresh interpreter, as the flow's process is, still validates a batch with it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from expectations.gate import validate\n"
+        "from flows.batch import clean_batch\n"
+        "from flows.inputs import RawDocument\n"
+        "from transforms.boilerplate import load_rules\n"
+        f"docs = [RawDocument('a.txt', i, 0, t, 'utf-8', t.encode()) for i, t in enumerate({NEWS!r})]\n"
+        "batch = clean_batch(docs, load_rules())\n"
+        "print(validate('documents', batch.tables['documents']).success)\n"
+        "print(sorted(m for m in ('sqlalchemy', 'boto3', 'botocore') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split("\n")[:2] == ["True", "[]"]
