@@ -33,12 +33,15 @@ _WHITE = r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]"
 _SPACE = re.compile(rf"{_WHITE}{{2,}}|(?! ){_WHITE}")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]+")
 _NEWLINES = re.compile(r"\r\n?")
-# A line that is already normal has none of these, and no space at either end: no run of two
-# spaces, no white space but the ASCII space, nothing invisible. Most lines are; one search tells,
-# where the two substitutions below try every position. (A fullmatch of "words separated by single
-# spaces" would tell too, but sre keeps a backtracking entry per word: 2.5 GB for a 100 MB line.)
-_ABNORMAL = re.compile(r"  |[^\S ]|[\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\u2060\ufeff"
-                       r"\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# A line that is already normal has no run of two spaces, no space at either end, and none of
+# these: white space other than the ASCII space (every character `\s` matches, spelt out), nothing
+# invisible, no control character. Most lines are; a substring test and one search tell, where the
+# two substitutions below try every position. One character class, not an alternation: sre then
+# scans without trying each branch at each position (4x faster on a paragraph). (A fullmatch of
+# "words separated by single spaces" would tell too, but sre keeps a backtracking entry per word:
+# 2.5 GB for a 100 MB line.)
+_ABNORMAL = re.compile("[\x00-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\u2060\ufeff"
+                       "\ud800-\udfff]")
 
 
 def split_lines(text: str) -> list[str]:
@@ -49,7 +52,7 @@ def split_lines(text: str) -> list[str]:
 def normalize_line(line: str) -> str:
     """Drop invisible and control characters, fold all white space in `line` to single spaces
     and strip it."""
-    if not line.startswith(" ") and not line.endswith(" ") and not _ABNORMAL.search(line):
+    if not line.startswith(" ") and not line.endswith(" ") and "  " not in line and not _ABNORMAL.search(line):
         return line
     return _SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
 
