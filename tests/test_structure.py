@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.dataset as ds
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from flows.clean import main
 from transforms.boilerplate import load_rules
@@ -194,3 +196,14 @@ def test_an_article_that_trails_off_is_not_a_teaser_list():
     assert not teaser_list("\n\n".join([BODY[0], '"We waited and waited ..."', '"And then ..."', BODY[1]]))
     assert not teaser_list("\n\n".join([TEASER, TEASER]))
     assert not teaser_list("\n".join([TEASER, TEASER, BODY[0], BODY[1]]))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .!?…。！？؟\"'”’»)]x"), max_size=30) | st.text(max_size=30))
+def test_is_sentence_ends_as_the_regex_says(line):
+    """The end test read from the end agrees with the regex it replaced, on lines (no newline:
+    the regex's `$` would also match before one)."""
+    import re
+    assume("\n" not in line)
+    from transforms.structure import words
+    assert is_sentence(line) == (words(line, 6) >= 6 and re.search(r"[.!?…。！？؟][\"'”’»)\]]*$", line) is not None)

@@ -30,7 +30,8 @@ TAIL_RUN = 3
 END_MARKER_MAX_SHARE = 0.4
 # A line of a closing link box: a headline, or a one-sentence teaser; an article paragraph is longer.
 TAIL_ITEM_WORDS = 20
-_SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
+_SENTENCE_END_MARKS = frozenset(".!?…。！？؟")
+_CLOSERS = "\"'”’»)]"  # quotes and brackets that may follow the end mark
 _WORD = re.compile(r"\w+")
 
 
@@ -43,7 +44,16 @@ def words(line: str, at_most: int | None = None) -> int:
 
 def is_sentence(line: str) -> bool:
     """A full sentence: six words or more, ending as sentences end."""
-    return words(line, 6) >= 6 and _SENTENCE_END.search(line) is not None
+    return _ends_as_sentence(line) and words(line, 6) >= 6
+
+
+def _ends_as_sentence(line: str) -> bool:
+    """An end mark, then only closing quotes and brackets. Read from the end, not by a regex
+    search, which tries every position of the line: the repetition pass asks this of every line."""
+    end = len(line)
+    while end and line[end - 1] in _CLOSERS:
+        end -= 1
+    return end > 0 and line[end - 1] in _SENTENCE_END_MARKS
 
 
 # A listing page of teasers: most paragraphs cut off mid-sentence by an ellipsis glued to the last
