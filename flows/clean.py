@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import contextvars
 import json
 import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -61,13 +63,15 @@ def clean(source: str = "data/raw", dest: str = "data/clean", batch_size: int = 
     """
     logger = get_run_logger()
     try:
-        with _dask_runner(workers, dask_address) as runner:
+        with _dask_runner(workers, dask_address) as runner, _InBackground(lambda: runner.client) as starting:
             def submit(batch_no, docs, settings):
+                starting.wait()
                 return runner.submit(clean_batch_task, {"batch_no": batch_no, "docs": docs, "settings": settings})
             summary = run(source, dest, submit=submit, log=logger.info, batch_size=batch_size,
                           rules_dirs=_rules_dirs(rules), disabled_rules=disable_rules or (),
                           repeat_min_docs=repeat_min_docs, max_in_flight=2 * max(1, workers),
-                          full=full, prune=prune, worker_niceness=0 if dask_address else WORKER_NICENESS)
+                          full=full, prune=prune, worker_niceness=0 if dask_address else WORKER_NICENESS,
+                          start_workers=starting.start)
     except RunFailed as exc:
         logger.error(str(exc))
         raise
@@ -94,6 +98,29 @@ def _dask_runner(workers: int, address: str | None) -> Iterator[DaskTaskRunner]:
                                                 "threads_per_worker": 1, "dashboard_address": None})
     with _api_url_for_workers(), runner:
         yield runner
+
+
+class _InBackground:
+    """Run `work` in a thread once `start` is called, with this thread's context (Prefect's settings
+    among it); `wait` for it, and leaving the `with` block waits too, so nothing it set up outlives
+    the block. Used to start the Dask cluster while the run makes its first pass over the inputs:
+    each worker process takes seconds to import Prefect, Dask and pyarrow."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(work,), daemon=True)
+
+    def __enter__(self) -> "_InBackground":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wait()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread.ident is not None:
+            self._thread.join()
 
 
 @contextlib.contextmanager

@@ -93,7 +93,7 @@ class RunSummary:
 def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch_size: int = 500,
         rules_dirs: Sequence[str] = (), disabled_rules: Sequence[str] = (), max_in_flight: int = 4,
         repeat_min_docs: int = REPEAT_MIN_DOCS, full: bool = False, prune: bool = False,
-        worker_niceness: int = 0) -> RunSummary:
+        worker_niceness: int = 0, start_workers: Callable[[], None] | None = None) -> RunSummary:
     """Clean what is new under `source` into the tables under `dest` (see flows/tables.py).
 
     Files cleaned by an earlier run and unchanged since are carried over, not cleaned again, and
@@ -102,6 +102,8 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
     `repeat_min_docs`: a short line found in at least this many documents of the run is
     furniture unless it is a full sentence (transforms/repetition.py); 0 switches that off.
     `worker_niceness`: lower the priority of worker processes this run started (flows/stage.py).
+    `start_workers`: called, without waiting, once the run knows it has work and before its first
+    pass over the inputs, so that an engine's worker processes start up meanwhile.
     """
     if not is_url(source):
         source = Path(source)
@@ -128,6 +130,8 @@ def run(source: str | Path, dest: str | Path, *, submit: Submit, log: Log, batch
             log(f"clean: {summary.plan}")
             return _finished(summary, dest, started)
         log(f"clean: {len(files)} input files under {source}: {work.describe()}; batches of {batch_size} documents")
+        if start_workers is not None:
+            start_workers()
         try:
             generation, done = _generation_for(source, dest, work, repeat_min_docs, log)
             settings = Settings(generation.uri, tuple(str(d) for d in rules_dirs), tuple(disabled_rules),
