@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import dask
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -94,6 +95,10 @@ def _dask_runner(workers: int, address: str | None) -> Iterator[DaskTaskRunner]:
     if address:
         runner = DaskTaskRunner(address=address)
     else:
+        # Dask's statistical profiler samples each worker's stack 100 times a second and keeps the
+        # samples per task: CPU and memory spent on a dashboard a local cluster does not have.
+        # (The nannies hand this process's Dask configuration to the workers they start.)
+        dask.config.set({"distributed.worker.profile.enabled": False})
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "processes": True,
                                                 "threads_per_worker": 1, "dashboard_address": None})
     with _api_url_for_workers(), runner:
