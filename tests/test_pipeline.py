@@ -115,7 +115,7 @@ def test_failed_validation_publishes_nothing_and_keeps_the_batch(corpus, tmp_pat
     code = main(["--source", str(corpus), "--dest", str(dest), "--disable-rule", "video.*"])
     err = capsys.readouterr().err
     assert code == 1
-    assert "expect_column_values_to_not_match_regex_list(text)" in err and "Download Adobe Flash Player" in err
+    assert "expect_column_values_to_not_match_regex(text)" in err and "Download Adobe Flash Player" in err
     assert not (dest / "documents").exists()
     failed = list((dest / ".runs").glob("*/failed/batch-*/validation.json"))
     assert failed and list((dest / ".runs").glob("*/data_docs/index.html"))
