@@ -24,7 +24,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 from flows.lean import modules_absent  # noqa: E402
 
 # GX loads its SQL and AWS back ends whenever they are installed (Prefect's server and the S3
-# tests install them); the gate validates pandas frames only, so they stay out: 29 MB less in
+# tests install them); the gate validates pandas frames only, so they stay out: 25 MB less in
 # the flow's process. GX treats both as optional (great_expectations/compatibility/).
 with modules_absent("sqlalchemy", "boto3", "botocore"):
     import great_expectations as gx  # noqa: E402

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pyarrow as pa
 import pytest
 
@@ -170,10 +174,6 @@ def test_a_worker_stages_a_batch_without_loading_pandas_and_pandas_still_works_a
     """Workers never load pandas (50 MB each): pyarrow's probe for it is answered 'absent' once
     (flows/lean.py: keep_pandas_out). Run in a fresh interpreter, as a worker process is; the
     staged tables must still convert to pandas when something asks, as the gate does."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = (
         "import sys\n"
         "from flows.inputs import RawDocument\n"
@@ -183,18 +183,12 @@ def test_a_worker_stages_a_batch_without_loading_pandas_and_pandas_still_works_a
         "print('pandas' in sys.modules)\n"
         "print(len(report.tables['documents'].to_pandas()), 'pandas' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
-    assert out.stdout.split("\n")[:2] == ["False", "2 True"]
+    assert _in_a_fresh_interpreter(script) == ["False", "2 True"]
 
 
 def test_the_gate_leaves_gx_optional_sql_and_aws_back_ends_out_and_still_validates():
     """GX is imported without sqlalchemy and boto3 (flows/lean.py), which it treats as optional;
     a fresh interpreter, as the flow's process is, still validates a batch with it."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = (
         "import sys\n"
         "from expectations.gate import validate\n"
@@ -206,6 +200,11 @@ def test_the_gate_leaves_gx_optional_sql_and_aws_back_ends_out_and_still_validat
         "print(validate('documents', batch.tables['documents']).success)\n"
         "print(sorted(m for m in ('sqlalchemy', 'boto3', 'botocore') if m in sys.modules))\n"
     )
+    assert _in_a_fresh_interpreter(script) == ["True", "[]"]
+
+
+def _in_a_fresh_interpreter(script: str) -> list[str]:
+    """The lines `script` prints, run by a new Python in the project's folder, as a run's processes are."""
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
-    assert out.stdout.split("\n")[:2] == ["True", "[]"]
+    return out.stdout.splitlines()
