@@ -12,7 +12,8 @@ from flows.clean import main
 from transforms.boilerplate import load_rules
 from transforms.document import clean_text
 from transforms.repetition import RepeatCounter, countable, line_key
-from transforms.structure import head_label, headline_like, is_sentence, list_items, tail_links, tail_title, teaser_list
+from transforms.structure import (head_label, headline_like, is_sentence, list_items, repeated_labels, tail_links, tail_title,
+                                  teaser_list)
 
 RULES = load_rules()
 BODY = [
@@ -66,6 +67,21 @@ def test_a_lone_link_title_after_the_last_sentence_goes_but_not_a_closing_senten
     assert tail_title([*article, "Fares"]) == []  # too short to be a title
     assert tail_title([*BODY, "Bus fares to rise across the region in April"]) == []  # too little article
     assert tail_title([*article, "市议会周二批准了预算 住房 辩论"]) == []  # no capital letter: not a Latin title
+
+
+def test_map_labels_printed_twice_go_but_prose_and_refrains_stay():
+    """A long unpunctuated line that repeats a run of words is a map's labels, rendered twice."""
+    labels = ("NORWAY SWEDEN Epicentre of the storm Bergen Oslo Areas of heavy rain North Sea "
+              "50 miles NORWAY SWEDEN Epicentre of the storm Oslo Areas of heavy rain North Sea")
+    assert repeated_labels([BODY[0], "", labels, BODY[1]]) == [2]
+    result = clean_text("\n".join([BODY[0], "", labels, "", BODY[1]]), RULES)
+    assert result.text == "\n\n".join(BODY[:2])
+    assert [r.rule for r in result.removals] == ["structure.repeated_labels"]
+    refrain = "We shall overcome, we shall overcome, we shall overcome some day, the marchers sang"
+    headline = "PROTECTING OUR RIGHTS WILL MAKE THE CITY SAFE AGAIN SAYS THE MAYOR OF THE CITY"
+    short = "Oslo Bergen North Sea Oslo Bergen North Sea"
+    assert repeated_labels([refrain, headline, short, *BODY]) == []
+    assert repeated_labels([labels]) == []  # nothing but labels: not cut down to an empty document
 
 
 def test_a_trailing_run_of_headlines_is_a_link_box_but_a_subheading_is_not():

@@ -100,4 +100,6 @@ def _structural(kept: list[str | None], openers: set[int], enders: set[int]) -> 
     found += [(i, "structure.head_label") for i in structure.head_label(kept) if i not in taken]
     taken = {i for i, _ in found}
     found += [(i, "structure.tail_title") for i in structure.tail_title(kept) if i not in taken]
+    taken = {i for i, _ in found}
+    found += [(i, "structure.repeated_labels") for i in structure.repeated_labels(kept) if i not in taken]
     return found

@@ -14,6 +14,9 @@ A headline at the top of the article, or a sub-heading followed by its paragraph
 headline-like line among sentences, and is never taken. A single word opening the document
 ('Sports', 'Opinion') is a section label, not a headline, and is taken (`head_label`).
 
+A line of twelve words or more with no punctuation at all, in which a run of words comes twice,
+is the labels of a map or chart extracted once per rendering (`repeated_labels`).
+
 A whole document can be furniture by shape too: a listing page whose paragraphs are teasers cut
 off by an ellipsis (`teaser_list`) is rejected rather than published as an article.
 """
@@ -164,6 +167,31 @@ def tail_title(lines: Sequence[str | None]) -> list[int]:
     if not is_sentence(before) or sum(1 for i in filled if is_sentence(lines[i])) < TAIL_TITLE_MIN_SENTENCES:
         return []
     return [filled[-1]]
+
+
+# Labels printed twice: a map's or chart's place names extracted once per rendering ("ITALY CROATIA
+# Epicenter of quake Amatrice ... ITALY CROATIA Epicenter of quake Amatrice ..."). Prose repeats
+# itself only with punctuation between (a refrain, a chant), and a shorter line is left alone.
+REPEATED_LABEL_WORDS = 12
+REPEATED_RUN = 4
+_CLAUSE_MARK = re.compile(r"[.,;:!?。、，；：！？؟،]")
+
+
+def repeated_labels(lines: Sequence[str | None]) -> list[int]:
+    """Indexes of label lines: `REPEATED_LABEL_WORDS` words or more without a single mark of a
+    sentence or a clause, in which a run of `REPEATED_RUN` words occurs twice. Only beside an
+    article's sentences: a document that is nothing else (garbled bytes, a word list) is left
+    whole, to be kept or rejected for what it is."""
+    found = [i for i, line in enumerate(lines) if line and _labels_twice(line)]
+    return found if found and any(line and is_sentence(line) for line in lines) else []
+
+
+def _labels_twice(line: str) -> bool:
+    if _CLAUSE_MARK.search(line) or words(line, REPEATED_LABEL_WORDS) < REPEATED_LABEL_WORDS:
+        return False
+    tokens = [w.casefold() for w in _WORD.findall(line)]
+    runs = [tuple(tokens[i:i + REPEATED_RUN]) for i in range(len(tokens) - REPEATED_RUN + 1)]
+    return len(set(runs)) < len(runs)
 
 
 def teaser_list(text: str) -> bool:
