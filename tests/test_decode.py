@@ -153,10 +153,15 @@ PERSIAN_NEWS = ("شورای شهر روز دوشنبه بودجه جدیدی ب�
                 "بانک مرکزی نرخ سود را بدون تغییر نگه داشت.").replace("ی", "ي")  # cp1256 has only the Arabic yeh
 
 
-@pytest.mark.parametrize(("text", "codec"), [(TURKISH_NEWS, "cp1254"), (PERSIAN_NEWS, "cp1256")], ids=["tr", "fa"])
+THAI_NEWS = ("สภาเทศบาลอนุมัติงบประมาณใหม่สำหรับซ่อมถนนเมื่อวันจันทร์ สหภาพแรงงานกล่าวว่าการเจรจากับ"
+             "ผู้บริหารโรงงานจะดำเนินต่อไปในสัปดาห์หน้า")
+
+
+@pytest.mark.parametrize(("text", "codec"), [(TURKISH_NEWS, "cp1254"), (PERSIAN_NEWS, "cp1256"), (THAI_NEWS, "cp874")],
+                         ids=["tr", "fa", "th"])
 def test_a_paragraph_comes_back_in_its_own_code_page(text, codec):
-    """Turkish in cp1254 is not read as cp1252 ("iþsizlik") or cp1257, and Persian in cp1256, with its
-    zero-width non-joiners, is not refused as undecodable."""
+    """Turkish in cp1254 is not read as cp1252 ("iþsizlik") or cp1257, Persian in cp1256, with its
+    zero-width non-joiners, is not refused as undecodable, and Thai in TIS-620 (cp874) is read."""
     data = text.encode(codec)
     result = decode_bytes(data)
     assert (result.encoding, result.text) == (codec, text)
