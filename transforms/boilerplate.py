@@ -141,11 +141,13 @@ class RuleSet:
 
     @functools.cached_property
     def _needles_by_trigram(self) -> dict[str, tuple[str, ...]]:
-        """Every rule's needles (transforms/needles.py), by their first three letters."""
+        """Every rule's needles (transforms/needles.py), each under its rarest three letters
+        (`_rarest_trigram`): a needle is looked for only in lines holding them, and "the bbc is not
+        responsible" filed under "the" would be looked for in nearly every English line."""
         index: dict[str, set[str]] = {}
         for rule in self.rules:
             for needle in rule.needles or ():
-                index.setdefault(needle[:3], set()).add(needle)
+                index.setdefault(_rarest_trigram(needle), set()).add(needle)
         return {trigram: tuple(sorted(found)) for trigram, found in index.items()}
 
     @functools.cached_property
@@ -220,6 +222,22 @@ def _located(original: str, cuts: list[Cut]) -> tuple[Cut, ...]:
         taken.add(start)
         located.append(Cut(start, cut.text, cut.rule))
     return tuple(sorted(located, key=lambda c: c.start))
+
+
+# How common each letter is in running text (English letter frequencies, in per cent). Letters
+# outside the table (accented Latin, other scripts) count as rare, and a space or a mark as common.
+_LETTER_FREQUENCY = dict(zip("etaoinsrhldcumfpgwybvkxjqz", (12.7, 9.1, 8.2, 7.5, 7.0, 6.7, 6.3, 6.0, 6.1, 4.0,
+                                                             4.3, 2.8, 2.8, 2.4, 2.2, 1.9, 2.0, 2.4, 2.0, 1.5,
+                                                             1.0, 0.8, 0.15, 0.15, 0.1, 0.07)))
+_COMMON = 15.0  # a space, a digit or a mark: in most trigrams of any line
+
+
+def _rarest_trigram(needle: str) -> str:
+    """The three consecutive characters of `needle` (at least `needles.MIN_NEEDLE` = 3 long)
+    least likely to occur in a line, by letter frequency."""
+    def cost(i: int) -> float:
+        return sum(_LETTER_FREQUENCY.get(ch, 0.5 if ch.isalpha() else _COMMON) for ch in needle[i:i + 3])
+    return needle[min(range(len(needle) - 2), key=lambda i: (cost(i), i)):][:3]
 
 
 def load_rules(folders: Sequence[Path | str] | None = None, disabled: Iterable[str] = ()) -> RuleSet:
