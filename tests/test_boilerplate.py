@@ -46,6 +46,16 @@ def test_rule_keep_examples_survive_every_rule(rule):
     assert touched == {}
 
 
+@pytest.mark.parametrize("rule", [r for r in RULES.rules if r.opens_list or r.ends_article], ids=lambda r: r.name)
+def test_list_headers_and_end_markers_are_not_taken_by_an_earlier_rule(rule):
+    """The first rule to match a line names its removal; a plain rule matching a list header or an
+    end-of-article marker first would drop the line but lose what follows it ("Leave a Reply" and the
+    comments under it)."""
+    for line in rule.drop:
+        first = RULES.rules_by_name[RULES.clean_line(line).rule]
+        assert (first.opens_list, first.ends_article) == (rule.opens_list, rule.ends_article), (line, first.name)
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
