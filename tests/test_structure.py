@@ -50,6 +50,8 @@ def test_a_one_word_section_label_opening_the_document_goes():
     assert head_label(["Sports", "", BODY[0], BODY[1]]) == [0]
     assert head_label(["Council approves budget", BODY[0]]) == []
     assert head_label(["Sports", "Scores"]) == []  # nothing below it is a paragraph
+    assert head_label(["News", "", "Politics", BODY[0]]) == [0, 2]  # a breadcrumb goes whole
+    assert head_label(["News", "Council approves budget", "Politics", BODY[0]]) == [0]
     assert head_label(["2024", BODY[0]]) == []
     assert head_label(["北京发布新的空气质量标准", "北京市政府周二发布了新的空气质量标准，要求各区在两年内达标。"]) == []  # a whole headline
     assert head_label(["東京で大雨警報", "気象庁は火曜日、東京都に大雨警報を出しました。"]) == []

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import islice
+from itertools import islice, takewhile
 
 TAIL_RUN = 3
 # An end-of-article marker counts only in the last part of the document: the share of its
@@ -135,16 +135,19 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3
 
 
 def head_label(lines: Sequence[str | None]) -> list[int]:
-    """The index of a section label opening the document: a single word ('Sports', 'Opinion',
-    'Weihnachten') as its first line, with a paragraph (a sentence, or twelve words or more) below
-    it. Headlines have more words."""
+    """The indexes of section labels opening the document: single words ('Sports', 'Opinion',
+    'Weihnachten'; a breadcrumb puts several on lines of their own) as its first lines, with a
+    paragraph (a sentence, or twelve words or more) below them. Headlines have more words. The
+    whole run goes at once, so cleaning the cleaned text again finds no new first label."""
     filled = [i for i, line in enumerate(lines) if line]
-    if len(filled) < 2:
-        return []
-    first = lines[filled[0]].strip()
-    if len(first) > 30 or not _LABEL_WORD.fullmatch(first) or _UNSPACED.search(first):
-        return []
-    return [filled[0]] if any(is_sentence(lines[i]) or words(lines[i], 12) >= 12 for i in filled[1:]) else []
+    run = list(takewhile(lambda i: _is_label(lines[i]), filled))
+    below = filled[len(run):]
+    return run if run and any(is_sentence(lines[i]) or words(lines[i], 12) >= 12 for i in below) else []
+
+
+def _is_label(line: str) -> bool:
+    line = line.strip()
+    return len(line) <= 30 and _LABEL_WORD.fullmatch(line) is not None and not _UNSPACED.search(line)
 
 
 _ANY_END = re.compile(r"[.!?…。！？؟:;,][\"'”’»)\]]*$")
