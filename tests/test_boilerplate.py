@@ -217,40 +217,30 @@ def test_lines_longer_than_any_furniture_are_never_matched():
     assert RULES.match(long) is None
 
 
-def _news_lines():
-    path = Path(__file__).parent / "data" / "news_lines.txt"
+def _corpus(name: str) -> list[str]:
+    """The lines of tests/data/<name>, without its comments and '## xx' language headings."""
+    path = Path(__file__).parent / "data" / name
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
-def test_the_news_lines_corpus_is_large_and_multilingual():
-    """Guard for the test below: hundreds of lines, in the eight languages the packs cover."""
-    text = (Path(__file__).parent / "data" / "news_lines.txt").read_text(encoding="utf-8")
-    assert len(_news_lines()) >= 300
-    assert all(f"## {lang}" in text for lang in ("en", "fr", "de", "es", "ru", "ar", "fa", "tr"))
-
-
-def _furniture_lines():
-    path = Path(__file__).parent / "data" / "furniture_lines.txt"
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-
-
-def test_the_furniture_corpus_is_large_and_multilingual():
-    """Guard for the test below: hundreds of lines, in the eight languages the packs cover."""
-    text = (Path(__file__).parent / "data" / "furniture_lines.txt").read_text(encoding="utf-8")
-    assert len(_furniture_lines()) >= 400
+@pytest.mark.parametrize("name, at_least", [("news_lines.txt", 300), ("furniture_lines.txt", 400)])
+def test_the_adversarial_corpora_are_large_and_multilingual(name, at_least):
+    """Guard for the two tests below: hundreds of lines, in the eight languages the packs cover."""
+    text = (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
+    assert len(_corpus(name)) >= at_least
     assert all(f"## {lang}" in text for lang in ("en", "fr", "de", "es", "ru", "ar", "fa", "tr"))
 
 
 def test_every_furniture_line_is_removed_or_cut():
     """The recall side of the adversarial corpus: furniture as 40 sites print it must not come
     through whole. A rule narrowed for precision shows here what it stops catching."""
-    missed = [line for line in _furniture_lines() if DEFAULTS.clean_line(line).text == line]
+    missed = [line for line in _corpus("furniture_lines.txt") if DEFAULTS.clean_line(line).text == line]
     assert missed == []
 
 
 def test_no_rule_touches_a_news_line():
     """The adversarial corpus: sentences and headlines full of furniture words must come out untouched."""
-    touched = {line: RULES.clean_line(line) for line in _news_lines() if RULES.clean_line(line).text != line}
+    touched = {line: RULES.clean_line(line) for line in _corpus("news_lines.txt") if RULES.clean_line(line).text != line}
     assert touched == {}
 
 
@@ -302,7 +292,7 @@ UNFILTERED = RuleSet(tuple(replace(r, needles=None) for r in RULES.rules))
 
 
 def _every_example_line():
-    lines = list(_news_lines())
+    lines = list(_corpus("news_lines.txt"))
     for rule in RULES.rules:
         lines += [*rule.drop, *rule.cut_to, *rule.keep]
         lines += [f"{example} {keep}" for example in rule.drop for keep in rule.keep[:1]]
