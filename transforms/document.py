@@ -91,15 +91,18 @@ def _apply_rules(index: int, raw: str, line: str, rules: RuleSet, repeated: froz
 
 
 def _structural(kept: list[str | None], openers: set[int], enders: set[int]) -> list[tuple[int, str]]:
-    found = [(i, "structure.after_end") for i in structure.after_end_marker(kept, enders)]
-    taken = {i for i, _ in found}
-    found += [(i, "structure.list_items") for i in structure.list_items(kept, openers) if i not in taken]
-    taken = {i for i, _ in found}
-    found += [(i, "structure.tail_links") for i in structure.tail_links(kept) if i not in taken]
-    taken = {i for i, _ in found}
-    found += [(i, "structure.head_label") for i in structure.head_label(kept) if i not in taken]
-    taken = {i for i, _ in found}
-    found += [(i, "structure.tail_title") for i in structure.tail_title(kept) if i not in taken]
-    taken = {i for i, _ in found}
-    found += [(i, "structure.repeated_labels") for i in structure.repeated_labels(kept) if i not in taken]
-    return found
+    """Lines furniture by shape and place (transforms/structure.py), each named by the first finder
+    that takes it; every finder sees the same lines."""
+    finders = (
+        ("structure.after_end", lambda: structure.after_end_marker(kept, enders)),
+        ("structure.list_items", lambda: structure.list_items(kept, openers)),
+        ("structure.tail_links", lambda: structure.tail_links(kept)),
+        ("structure.head_label", lambda: structure.head_label(kept)),
+        ("structure.tail_title", lambda: structure.tail_title(kept)),
+        ("structure.repeated_labels", lambda: structure.repeated_labels(kept)),
+    )
+    found: dict[int, str] = {}
+    for rule, finder in finders:
+        for index in finder():
+            found.setdefault(index, rule)
+    return list(found.items())
