@@ -163,6 +163,15 @@ def test_everything_after_an_end_of_article_marker_near_the_end_goes():
     assert {r.rule for r in result.removals} == {"navigation.end_of_article", "structure.after_end"}
 
 
+def test_links_left_at_the_end_by_an_end_marker_go_in_the_same_pass():
+    """Removing what follows 'Related Topics' leaves the link run above it at the document's end:
+    it goes now, not only when the cleaned text is cleaned again."""
+    links = ["Mayor defends housing plan", "Bus fares to rise in April", "Five things to know about the budget"]
+    once = clean_text("\n".join([*ARTICLE, *links, "Related Topics", "Housing"]), RULES)
+    assert once.text == "\n".join(ARTICLE)
+    assert clean_text(once.text, RULES).text == once.text
+
+
 def test_an_end_marker_high_in_the_document_does_not_take_the_article():
     """A marker above the article's last part is removed alone; the article after it stays."""
     result = clean_text("\n".join(["Council approves the budget", "More on this story", *ARTICLE]), RULES)

@@ -91,18 +91,22 @@ def _apply_rules(index: int, raw: str, line: str, rules: RuleSet, repeated: froz
 
 
 def _structural(kept: list[str | None], openers: set[int], enders: set[int]) -> list[tuple[int, str]]:
-    """Lines furniture by shape and place (transforms/structure.py), each named by the first finder
-    that takes it; every finder sees the same lines."""
+    """Lines furniture by shape and place (transforms/structure.py), each named by the finder that
+    took it. Each finder sees the lines the ones before it left: removing what follows "Related
+    Topics" can leave a run of links at the new end, and the text that comes out must not lose
+    that run only when it is cleaned a second time."""
+    view = list(kept)
     finders = (
-        ("structure.after_end", lambda: structure.after_end_marker(kept, enders)),
-        ("structure.list_items", lambda: structure.list_items(kept, openers)),
-        ("structure.tail_links", lambda: structure.tail_links(kept)),
-        ("structure.head_label", lambda: structure.head_label(kept)),
-        ("structure.tail_title", lambda: structure.tail_title(kept)),
-        ("structure.repeated_labels", lambda: structure.repeated_labels(kept)),
+        ("structure.after_end", lambda: structure.after_end_marker(view, enders)),
+        ("structure.list_items", lambda: structure.list_items(view, openers)),
+        ("structure.tail_links", lambda: structure.tail_links(view)),
+        ("structure.head_label", lambda: structure.head_label(view)),
+        ("structure.tail_title", lambda: structure.tail_title(view)),
+        ("structure.repeated_labels", lambda: structure.repeated_labels(view)),
     )
     found: dict[int, str] = {}
     for rule, finder in finders:
         for index in finder():
-            found.setdefault(index, rule)
+            if view[index] is not None:
+                found[index], view[index] = rule, None
     return list(found.items())
