@@ -181,7 +181,7 @@ class RuleSet:
 
     def match(self, line: str, folded: str | None = None, candidates: frozenset[str] | None = None) -> str | None:
         """The name of the first `line` rule matching the whole of `line`, or None. Only the
-        candidates are tried, in the rule set's order: a line has about twenty of them among 116 line rules."""
+        candidates are tried, in the rule set's order: a line has about twenty among over a hundred line rules."""
         if len(line) > MAX_FURNITURE_CHARS:
             return None
         folded = fold(line) if folded is None else folded
