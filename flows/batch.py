@@ -15,7 +15,7 @@ import pyarrow as pa
 from flows import tables
 from flows.inputs import RawDocument
 from transforms.boilerplate import RuleSet
-from transforms.document import clean_text
+from transforms.document import clean_text, notice_page
 from transforms.language import has_letters
 from transforms.repair import find_mojibake
 from transforms.structure import teaser_list
@@ -90,6 +90,11 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
     if not has_letters(cleaned.text, MIN_ARTICLE_LETTERS):
         detail = f"only {cleaned.text!r} is left after cleaning: a stray label, not an article"
         return _reject(doc, "too_short", detail, rows, counts)
+    notices = notice_page(cleaned, rules)
+    if notices:
+        detail = (f"a notice served in place of the article ({', '.join(notices)}) outweighs the "
+                  f"{len(cleaned.text)} characters of other text left")
+        return _reject(doc, "notice_page", detail, rows, counts)
     if teaser_list(cleaned.text):
         return _reject(doc, "teaser_list", "most paragraphs are teasers cut off by '...': a listing page", rows, counts)
     damaged = find_mojibake(cleaned.text)

@@ -52,6 +52,7 @@ REASONS = {
     "too_short": "what is left after cleaning is a stray label, not an article (fewer than 6 letters, e.g. 'Yes')",
     "no_content": "nothing is left once boilerplate is removed: the document is only page furniture",
     "teaser_list": "a listing page: most paragraphs are teasers cut off by an ellipsis, not an article's text",
+    "notice_page": "a page served in place of the article (HTTP error, bot check, geo-block, removed story), not the article",
 }
 
 DOCUMENTS = pa.schema([

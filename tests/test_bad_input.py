@@ -159,8 +159,19 @@ def write_teasers(src: Path) -> None:
     (src / "teasers.txt").write_bytes(TEASERS)
 
 
+# A bot check saved in place of the article: the template's generic lines ("Why did this happen?",
+# "Need Help?") are left to no rule, but the notice outweighs them.
+BOT_CHECK = ("We've detected unusual activity from your computer network\n\n"
+             "To continue, please click the box below to let us know you're not a robot.\n\n"
+             "Why did this happen?\n\nNeed Help?\n").encode()
+
+
+def write_bot_check(src: Path) -> None:
+    (src / "bot_check.txt").write_bytes(BOT_CHECK)
+
+
 WRITERS = [write_invalid_utf8, write_utf16, write_code_pages, write_empty, write_png, write_nul, write_bad_jsonl,
-           write_truncated_gzip, write_links, write_bad_name, write_furniture, write_teasers]
+           write_truncated_gzip, write_links, write_bad_name, write_furniture, write_teasers, write_bot_check]
 
 
 # --- running and checking -------------------------------------------------------------------------
@@ -365,6 +376,13 @@ def test_a_listing_of_truncated_teasers_is_rejected(tmp_path, capsys):
     assert_rejected(out, "teasers.txt", "teaser_list", TEASERS)
 
 
+def test_a_bot_check_saved_in_place_of_the_article_is_rejected(tmp_path, capsys):
+    """Not published as an article made of its two leftover questions."""
+    out = run_beside_good(tmp_path, capsys, write_bot_check)
+    assert_rejected(out, "bot_check.txt", "notice_page", BOT_CHECK)
+    assert "errors.bot_check" in out.rejected[("bot_check.txt", 0)]["detail"]
+
+
 def test_all_bad_inputs_together_leave_the_source_untouched(tmp_path, capsys):
     """Every case above in one folder, one run: it completes, every document lands in exactly
     one table, and no input is modified (checked inside run_beside_good)."""
@@ -373,4 +391,4 @@ def test_all_bad_inputs_together_leave_the_source_untouched(tmp_path, capsys):
     assert {row["reason"] for row in out.rejected.values()} <= set(tables.REASONS)
     rejected = {source for source, _ in out.rejected}
     assert rejected == {"broken_utf8.txt", "empty.txt", "blank.txt", "image.txt", "mixed.jsonl", "cut.jsonl.gz",
-                        "gone.txt", "furniture.txt", "teasers.txt"}
+                        "gone.txt", "furniture.txt", "teasers.txt", "bot_check.txt"}

@@ -3,7 +3,7 @@
 import pytest
 
 from transforms.boilerplate import load_rules
-from transforms.document import Removal, clean_text
+from transforms.document import Removal, clean_text, notice_page
 
 RULES = load_rules()
 
@@ -109,3 +109,34 @@ def test_nothing_left():
     result = clean_text("Share\n\nConnect with us\n", RULES)
     assert (result.text, result.language, result.language_score) == ("", "und", 0.0)
     assert [r.line for r in result.removals] == [1, 3]
+
+
+BOT_CHECK = ("Checking your browser before accessing example.com.\n\n"
+             "This process is automatic. Your browser will redirect to your requested content shortly.\n\n"
+             "Why did this happen?\n\nNeed Help?\n")
+
+
+def test_a_notice_served_in_place_of_the_article_outweighs_what_is_left():
+    """The template's generic questions stay (no rule may take 'Why did this happen?' from a
+    story), yet the page is named a notice page by the rules that took the rest."""
+    result = clean_text(BOT_CHECK, RULES)
+    assert result.text == "Why did this happen?\n\nNeed Help?"
+    assert notice_page(result, RULES) == ("errors.bot_check",)
+
+
+def test_an_article_with_an_embedded_notice_is_not_a_notice_page():
+    """An embed's notice above a story is removed, but the story outweighs it: not rejected."""
+    doc = "This video is unavailable.\n\n" + ARTICLE[0] + "\n\n" + ARTICLE[1] + "\n"
+    result = clean_text(doc, RULES)
+    assert [r.rule for r in result.removals] == ["errors.media_gone"]
+    assert result.text == ARTICLE[0] + "\n\n" + ARTICLE[1]
+    assert notice_page(result, RULES) == ()
+
+
+def test_only_whole_notice_lines_count_towards_a_notice_page():
+    """A notice outweighing the text counts only when rules marked `stands_in` took it: other
+    furniture (a share bar) of the same length does not make a short text a notice page."""
+    result = clean_text("Share on Facebook Share on Twitter Share via Email\n\nWhy did this happen?\n", RULES)
+    assert result.text == "Why did this happen?"
+    assert notice_page(result, RULES) == ()
+

@@ -26,7 +26,10 @@ rule set against every `keep` example.
 A rule with `opens_list = true` marks the header of a list of links ("Related", "Read more"):
 `transforms/structure.py` removes the headline-like lines that follow it. A rule with
 `ends_article = true` marks where the article is over ("Related Topics", a comment section):
-everything after it goes too, when it stands in the last part of the document.
+everything after it goes too, when it stands in the last part of the document. A rule with
+`stands_in = true` marks a notice served in place of the article (an HTTP error, a bot check, a
+geo-block): a document left with less text than its notices is rejected as a notice page
+(`transforms.document.notice_page`).
 
 Rules apply to every document whatever its language: furniture is often in another language
 than the article (an Arabic share footer under an English story). A rule's `lang` says which
@@ -78,6 +81,7 @@ class Rule:
     scope: str = "line"
     opens_list: bool = False
     ends_article: bool = False
+    stands_in: bool = False  # a notice served in place of the article (see the module docstring)
     drop: tuple[str, ...] = ()  # for inline rules: the lines of the `cut` examples
     cut_to: tuple[str, ...] = ()  # for inline rules: what must remain of each `drop` line
     keep: tuple[str, ...] = ()
@@ -130,6 +134,10 @@ class RuleSet:
     @functools.cached_property
     def article_enders(self) -> frozenset[str]:
         return frozenset(r.name for r in self.rules if r.ends_article)
+
+    @functools.cached_property
+    def stand_ins(self) -> frozenset[str]:
+        return frozenset(r.name for r in self.rules if r.stands_in)
 
     @functools.cached_property
     def _line_rules(self) -> tuple[Rule, ...]:
@@ -325,6 +333,7 @@ def _make_rule(path: Path, family: str, spec: dict) -> Rule:
         scope=scope,
         opens_list=bool(spec.get("opens_list", False)),
         ends_article=bool(spec.get("ends_article", False)),
+        stands_in=bool(spec.get("stands_in", False)),
         drop=tuple(spec.get("drop", ())) + tuple(p[0] for p in cut_pairs),
         cut_to=tuple(p[1] for p in cut_pairs),
         keep=tuple(spec.get("keep", ())),

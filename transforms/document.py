@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from transforms import repetition, structure
 from transforms.boilerplate import RuleSet
-from transforms.language import detect_language
+from transforms.language import count_letters, detect_language
 from transforms.repair import repair
 from transforms.whitespace import join_paragraphs, normalize_line, split_lines
 
@@ -110,3 +110,18 @@ def _structural(kept: list[str | None], openers: set[int], enders: set[int]) -> 
             if view[index] is not None:
                 found[index], view[index] = rule, None
     return list(found.items())
+
+
+def notice_page(cleaned: CleanedText, rules: RuleSet) -> tuple[str, ...]:
+    """The notice rules (`stands_in`) that make this a page served in place of the article: an
+    HTTP error, a bot check, a geo-block. Empty when it is an article.
+
+    The test is a balance, not a single line: a bot check's template leaves generic lines no rule
+    should take on its own ("Why did this happen?", "Need Help?"), while an article may embed one
+    notice ("This content is not available in your region") above its story. So the notices must
+    hold at least as many letters as everything the cleaning kept.
+    """
+    notices = [r for r in cleaned.removals if r.whole_line and r.rule in rules.stand_ins]
+    if not notices or sum(count_letters(r.text) for r in notices) < count_letters(cleaned.text):
+        return ()
+    return tuple(sorted({r.rule for r in notices}))
