@@ -23,9 +23,12 @@ comes out exactly as it went in.
 
 What it adds to ftfy, so that its output is clean and stable:
 - Mojibake that ftfy's heuristics let through: "Ã…lborg" (cp1252), "S√£o" (MacRoman), "ZГјrich"
-  (cp1251 applied to Latin text), "–ü—Ä–∏–≤–µ—Ç" (MacRoman applied to Cyrillic), also twice over.
-  A line is re-decoded only when the whole of it turns back into strict UTF-8 and the result reads
-  as words, which natural text does not do (see `_REDECODE`).
+  (cp1251 applied to Latin text), "–ü—Ä–∏–≤–µ—Ç" (MacRoman applied to Cyrillic), also twice over,
+  and the same mix-up in code pages ftfy does not try (KOI8-R, Arabic, Greek and Hebrew Windows,
+  DOS). A line is re-decoded only when the whole of it turns back into strict UTF-8 and the result
+  reads as words, which natural text does not do (see `_REDECODE`).
+- An "í" whose invisible second byte was lost ("antÃgeno"), in a line that is cp1252 mojibake
+  elsewhere: the byte is put back before ftfy runs (`_restore_soft_hyphens`).
 - Control characters: none survives except the "\n" between lines. The ones that are white
   space (tab, vertical tab, form feed, CR, U+001C-U+001F) become one space each: a tab is layout,
   not text, and `transforms.whitespace` folds it into a space anyway, so repair's output holds no
@@ -67,6 +70,7 @@ A line ftfy changes, or whose white space `normalize_line` would change, costs a
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -147,7 +151,33 @@ def _plausible(text: str) -> bool:
 # never does (an accented or Cyrillic letter followed by a letter is already invalid UTF-8), and
 # when the result is `_plausible`: in MacRoman "’é" is valid UTF-8 for an Armenian letter, and
 # "L’école" must not become "LՎcole".
-_REDECODE = ("windows-1252", "latin-1", "windows-1251", "mac_roman")
+# The same mix-up in the code pages of other scripts' Windows, DOS and Unix systems, which ftfy 6
+# does not try: "п∙я│п╩п╦" (KOI8-R), "ط£ط¹ظ„" (Arabic Windows), "╨Я╤А╨░" (DOS Cyrillic), "Γ±"
+# (Greek), "ֳ©" (Hebrew), "├®" (DOS Latin). They come last: "cafÃ©" is also valid cp850 ("cafǸ"),
+# and the common mix-ups must win. A line is re-decoded before ftfy as well as after it, since ftfy
+# would otherwise repair its curly quotes alone ("â€™" in "Lâ€™أ©cole") and leave a line that no
+# longer re-encodes whole.
+_OTHER_PAGES = ("koi8-r", "windows-1256", "windows-1253", "windows-1255", "cp866", "cp850", "mac_cyrillic")
+_REDECODE = ("windows-1252", "latin-1", "windows-1251", "mac_roman", *_OTHER_PAGES)
+
+
+def _c1_as_bytes(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    """Encode a C1 control character a code page leaves undefined as the byte of the same value,
+    as Windows and browsers read such a byte (ftfy's "sloppy" code pages do the same)."""
+    chars = error.object[error.start:error.end]
+    if all("\x80" <= char <= "\x9f" for char in chars):
+        return chars.encode("latin-1"), error.end
+    raise error
+
+
+codecs.register_error("transforms.c1_as_bytes", _c1_as_bytes)
+
+# "í" is "Ã" and a soft hyphen (0xAD) in cp1252 mojibake, and the soft hyphen, being invisible,
+# is what copy-paste and HTML cleaners drop: "antÃgeno", "nÃveis". A lowercase letter right after
+# "Ã" is that loss when the line shows the same mojibake elsewhere ("condiÃ§Ãµes"); the byte is put
+# back so that ftfy decodes the whole line. Natural text has no "Ã" before a lowercase letter.
+_LOST_SOFT_HYPHEN = re.compile(r"Ã(?=[a-z])")
+_CP1252_EVIDENCE = re.compile(r"Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 
 
 def _redecode(line: str) -> str:
@@ -156,7 +186,7 @@ def _redecode(line: str) -> str:
         return line
     for codec in _REDECODE:
         try:
-            decoded = line.encode(codec).decode("utf-8")
+            decoded = line.encode(codec, "transforms.c1_as_bytes").decode("utf-8")
         except UnicodeError:
             continue
         if _plausible(decoded):
@@ -164,9 +194,17 @@ def _redecode(line: str) -> str:
     return line
 
 
+def _restore_soft_hyphens(line: str) -> str:
+    """`line` with the soft hyphens its "í"s lost put back, when it is cp1252 mojibake elsewhere."""
+    if "Ã" in line and _LOST_SOFT_HYPHEN.search(line) and _CP1252_EVIDENCE.search(line):
+        return _LOST_SOFT_HYPHEN.sub("Ã\u00ad", line)
+    return line
+
+
 def _fix_once(line: str) -> str:
     # White-space controls become spaces before ftfy (which would delete a vertical tab or a unit
     # separator and glue the words around it) and after it (an entity can unescape to one).
+    line = _redecode(_restore_soft_hyphens(line))
     fixed = _redecode(ftfy.fix_text(_CONTROL_SPACE.sub(" ", line), CONFIG))
     return _CONTROL_DROP.sub("", _CONTROL_SPACE.sub(" ", fixed))
 
