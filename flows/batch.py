@@ -92,8 +92,8 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
         return _reject(doc, "too_short", detail, rows, counts)
     notices = notice_page(cleaned, rules)
     if notices:
-        detail = (f"a notice served in place of the article ({', '.join(notices)}) outweighs the "
-                  f"{len(cleaned.text)} characters of other text left")
+        detail = (f"a notice served in place of the article ({', '.join(notices)}) outweighs twice over "
+                  f"the {len(cleaned.text)} characters of other text left")
         return _reject(doc, "notice_page", detail, rows, counts)
     if teaser_list(cleaned.text):
         return _reject(doc, "teaser_list", "most paragraphs are teasers cut off by '...': a listing page", rows, counts)

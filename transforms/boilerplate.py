@@ -28,8 +28,8 @@ A rule with `opens_list = true` marks the header of a list of links ("Related", 
 `ends_article = true` marks where the article is over ("Related Topics", a comment section):
 everything after it goes too, when it stands in the last part of the document. A rule with
 `stands_in = true` marks a notice served in place of the article (an HTTP error, a bot check, a
-geo-block): a document left with less text than its notices is rejected as a notice page
-(`transforms.document.notice_page`).
+geo-block): a document whose notices outweigh twice over the text left is rejected as a notice
+page (`transforms.document.notice_page`).
 
 Rules apply to every document whatever its language: furniture is often in another language
 than the article (an Arabic share footer under an English story). A rule's `lang` says which

@@ -27,6 +27,12 @@ from transforms.repair import repair
 from transforms.whitespace import join_paragraphs, normalize_line, split_lines
 
 
+# A page is a notice page when its notices outweigh what is left this many times over: a bot
+# check's leftovers ("Why did this happen? Need Help?") weigh a fifth of its notice, while a
+# two-sentence story quoting a GDPR refusal whole keeps more than half its weight.
+NOTICE_WEIGHT = 2
+
+
 @dataclass(frozen=True)
 class Removal:
     line: int  # 1-based line number in the decoded document
@@ -118,10 +124,11 @@ def notice_page(cleaned: CleanedText, rules: RuleSet) -> tuple[str, ...]:
 
     The test is a balance, not a single line: a bot check's template leaves generic lines no rule
     should take on its own ("Why did this happen?", "Need Help?"), while an article may embed one
-    notice ("This content is not available in your region") above its story. So the notices must
-    hold at least as many letters as everything the cleaning kept.
+    notice ("This content is not available in your region") above its story, and a short story
+    about a notice may quote it whole. So the notices must hold at least `NOTICE_WEIGHT` times as
+    many letters as everything the cleaning kept.
     """
     notices = [r for r in cleaned.removals if r.whole_line and r.rule in rules.stand_ins]
-    if not notices or sum(count_letters(r.text) for r in notices) < count_letters(cleaned.text):
+    if not notices or sum(count_letters(r.text) for r in notices) < NOTICE_WEIGHT * count_letters(cleaned.text):
         return ()
     return tuple(sorted({r.rule for r in notices}))
