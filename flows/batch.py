@@ -15,7 +15,7 @@ import pyarrow as pa
 from flows import tables
 from flows.inputs import RawDocument
 from transforms.boilerplate import RuleSet
-from transforms.document import clean_text, notice_page
+from transforms.document import clean_text, companion_lines, notice_page
 from transforms.language import has_letters
 from transforms.repair import find_mojibake
 from transforms.structure import teaser_list
@@ -95,6 +95,10 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
         detail = (f"a notice served in place of the article ({', '.join(notices)}) outweighs twice over "
                   f"the {len(cleaned.text)} characters of other text left")
         return _reject(doc, "notice_page", detail, rows, counts)
+    leftovers = companion_lines(cleaned, rules)
+    if leftovers and len(leftovers) == len([line for line in cleaned.text.split("\n") if line]):
+        detail = f"only the generic lines of the furniture found with them are left: {leftovers!r}"
+        return _reject(doc, "no_content", detail, rows, counts)
     if teaser_list(cleaned.text):
         return _reject(doc, "teaser_list", "most paragraphs are teasers cut off by '...': a listing page", rows, counts)
     damaged = find_mojibake(cleaned.text)

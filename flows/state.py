@@ -55,14 +55,15 @@ PLAN = f"{STATE}/plan.json"
 DONE = f"{STATE}/done"
 LINE_COUNTS = f"{STATE}/line_counts.bin"
 ALL = "*"  # in Plan.drop: none of the base's rows are kept
-VERSION = 1  # bump when a change of the code changes rows: every destination is then cleaned afresh
+VERSION = 2  # bump when a change of the code changes rows: every destination is then cleaned afresh
 
 
 def settings_key(rules: RuleSet, repeat_min_docs: int) -> str:
     """A digest of everything besides the inputs that shapes the rows: the rules and the repetition
     threshold (batch size and worker count do not change a row)."""
     described = [VERSION, repeat_min_docs] + [
-        [r.name, r.pattern.pattern, r.pattern.flags, r.scope, r.opens_list, r.ends_article] for r in rules.rules]
+        [r.name, r.pattern.pattern, r.pattern.flags, r.scope, r.opens_list, r.ends_article, r.stands_in,
+         r.companions and r.companions.pattern] for r in rules.rules]
     return hashlib.sha256(json.dumps(described).encode("utf-8")).hexdigest()[:16]
 
 

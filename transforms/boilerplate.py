@@ -29,7 +29,13 @@ A rule with `opens_list = true` marks the header of a list of links ("Related", 
 everything after it goes too, when it stands in the last part of the document. A rule with
 `stands_in = true` marks a notice served in place of the article (an HTTP error, a bot check, a
 geo-block): a document whose notices outweigh twice over the text left is rejected as a notice
-page (`transforms.document.notice_page`).
+page (`transforms.document.notice_page`). Its pattern lists the notice's sentences, and it matches
+a line made of them run together (pages are often saved as one line), with any other sentence of
+the pack's notices beside them (`transforms/runs.py`). Its `companions` are the template's generic
+sentences ("Why did this happen?", "Need Help?"): never furniture alone, since a story may use
+them as a sub-heading, they are taken in a run beside the notice's own sentences and, on lines of
+their own, weigh with the notice in a document the notice is in. A rule that is not a notice may
+have `companions` too (a consent banner's buttons): it then matches runs of its own sentences.
 
 Rules apply to every document whatever its language: furniture is often in another language
 than the article (an Arabic share footer under an English story). A rule's `lang` says which
@@ -46,6 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transforms import runs
 from transforms.needles import fold, needles
 
 DEFAULT_RULES_DIR = Path(__file__).parent / "rules"
@@ -77,11 +84,12 @@ class Rule:
     family: str
     lang: str  # language of the words the rule matches, or "*" for none in particular
     targets: str
-    pattern: re.Pattern[str]  # as compiled for the rule's scope
+    pattern: re.Pattern[str] | runs.SentenceRun  # as compiled for the rule's scope
     scope: str = "line"
     opens_list: bool = False
     ends_article: bool = False
     stands_in: bool = False  # a notice served in place of the article (see the module docstring)
+    companions: runs.SentenceRun | None = None  # a line made of the rule's generic sentences
     drop: tuple[str, ...] = ()  # for inline rules: the lines of the `cut` examples
     cut_to: tuple[str, ...] = ()  # for inline rules: what must remain of each `drop` line
     keep: tuple[str, ...] = ()
@@ -122,7 +130,7 @@ class RuleSet:
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
 
-    @property
+    @functools.cached_property
     def rules_by_name(self) -> dict[str, Rule]:
         return {r.name: r for r in self.rules}
 
@@ -293,7 +301,14 @@ def _read_pack(path: Path) -> list[Rule]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RulePackError(f"{path}: not a valid TOML rule pack: {exc}") from exc
     family = data.get("family") or path.stem
-    return [_make_rule(path, family, spec) for spec in data.get("rules", [])]
+    specs = data.get("rules", [])
+    # A notice saved as one line runs the sentences of several of the pack's notices together
+    # ("Error 404. Page not found. The page you are looking for may have been moved."), so each
+    # stand-in's run may hold any stand-in sentence or companion of its pack around its own.
+    pack_sentences = [alt for spec in specs if spec.get("stands_in") and isinstance(spec.get("pattern"), str)
+                      for part in (spec["pattern"], spec.get("companions")) if isinstance(part, str)
+                      for alt in runs.alternatives(part)]
+    return [_make_rule(path, family, spec, pack_sentences) for spec in specs]
 
 
 def _compile(pattern: str, scope: str, flags: int) -> re.Pattern[str]:
@@ -309,7 +324,7 @@ def _compile(pattern: str, scope: str, flags: int) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-def _make_rule(path: Path, family: str, spec: dict) -> Rule:
+def _make_rule(path: Path, family: str, spec: dict, pack_sentences: Sequence[str] = ()) -> Rule:
     name = f"{family}.{spec.get('name', '')}"
     if not _NAME.fullmatch(name):
         raise RulePackError(f"{path}: rule name {name!r} must look like 'family.snake_case'")
@@ -317,8 +332,16 @@ def _make_rule(path: Path, family: str, spec: dict) -> Rule:
     if scope not in SCOPES:
         raise RulePackError(f"{path}: rule {name}: scope {scope!r} is not one of {SCOPES}")
     flags = 0 if spec.get("case_sensitive", False) else re.IGNORECASE
+    stands_in, companions = bool(spec.get("stands_in", False)), spec.get("companions")
+    if (stands_in or companions) and scope != "line":
+        raise RulePackError(f"{path}: rule {name}: `stands_in` and `companions` are for line rules only")
     try:
-        pattern = _compile(spec["pattern"], scope, flags)
+        if stands_in or companions:  # a run of the notice's sentences (transforms/runs.py)
+            others = [*pack_sentences, *runs.alternatives(companions or "")] if stands_in else runs.alternatives(companions)
+            pattern = runs.SentenceRun(runs.alternatives(spec["pattern"]), others, flags)
+        else:
+            pattern = _compile(spec["pattern"], scope, flags)
+        companion_run = runs.SentenceRun(runs.alternatives(companions), (), flags) if companions else None
     except (KeyError, re.error) as exc:
         raise RulePackError(f"{path}: rule {name}: bad or missing pattern: {exc}") from exc
     cut_pairs = [tuple(pair) for pair in spec.get("cut", ())]
@@ -333,7 +356,8 @@ def _make_rule(path: Path, family: str, spec: dict) -> Rule:
         scope=scope,
         opens_list=bool(spec.get("opens_list", False)),
         ends_article=bool(spec.get("ends_article", False)),
-        stands_in=bool(spec.get("stands_in", False)),
+        stands_in=stands_in,
+        companions=companion_run,
         drop=tuple(spec.get("drop", ())) + tuple(p[0] for p in cut_pairs),
         cut_to=tuple(p[1] for p in cut_pairs),
         keep=tuple(spec.get("keep", ())),

@@ -126,9 +126,24 @@ def notice_page(cleaned: CleanedText, rules: RuleSet) -> tuple[str, ...]:
     should take on its own ("Why did this happen?", "Need Help?"), while an article may embed one
     notice ("This content is not available in your region") above its story, and a short story
     about a notice may quote it whole. So the notices must hold at least `NOTICE_WEIGHT` times as
-    many letters as everything the cleaning kept.
+    many letters as everything the cleaning kept; kept lines made of a firing rule's `companions`
+    (its template's generic sentences) weigh with the notice.
     """
     notices = [r for r in cleaned.removals if r.whole_line and r.rule in rules.stand_ins]
-    if not notices or sum(count_letters(r.text) for r in notices) < NOTICE_WEIGHT * count_letters(cleaned.text):
+    if not notices:
+        return ()
+    generic = sum(count_letters(line) for line in companion_lines(cleaned, rules))
+    weight = sum(count_letters(r.text) for r in notices) + generic
+    if weight < NOTICE_WEIGHT * (count_letters(cleaned.text) - generic):
         return ()
     return tuple(sorted({r.rule for r in notices}))
+
+
+def companion_lines(cleaned: CleanedText, rules: RuleSet) -> list[str]:
+    """The kept lines made of the `companions` of a rule that removed a line of this document:
+    a consent banner's "Accept all" and "Settings", a bot check's "Why did this happen?". Alone
+    they are no furniture, beside their banner or notice they are."""
+    by_name = rules.rules_by_name
+    fired = {r.rule for r in cleaned.removals if r.whole_line}
+    runs = [by_name[name].companions for name in sorted(fired) if name in by_name and by_name[name].companions]
+    return [line for line in cleaned.text.split("\n") if line and any(run.fullmatch(line) for run in runs)]
