@@ -21,7 +21,9 @@ import re._parser as sre_parse
 from re._casefix import _EXTRA_CASES
 
 MIN_NEEDLE = 3  # shorter literals ("a", ": ") occur in nearly every line and filter nothing
-MAX_NEEDLES = 64
+# A rule that lists a notice's sentences has a needle per sentence; they are filed by trigram, so
+# many cost little, while a rule without needles is tried on every line.
+MAX_NEEDLES = 256
 
 _REPEATS = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT)
 # Characters Python's re treats as the same letter beyond lower case ('i' and dotless 'ı', 's' and 'ſ').

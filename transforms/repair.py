@@ -171,6 +171,10 @@ def _c1_as_bytes(error: UnicodeEncodeError) -> tuple[bytes, int]:
 
 
 codecs.register_error("transforms.c1_as_bytes", _c1_as_bytes)
+_C1 = re.compile("[\x80-\x9f]")
+# Each byte of a UTF-8 sequence (two to four, all above 0x7F) reads as a character beyond ASCII in
+# every code page above: a line with no two such characters side by side cannot be mojibake.
+_TWO_BEYOND_ASCII = re.compile("[^\x00-\x7f]{2}")
 
 # "í" is "Ã" and a soft hyphen (0xAD) in cp1252 mojibake, and the soft hyphen, being invisible,
 # is what copy-paste and HTML cleaners drop: "antÃgeno", "nÃveis". A lowercase letter right after
@@ -182,11 +186,12 @@ _CP1252_EVIDENCE = re.compile(r"Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u
 
 def _redecode(line: str) -> str:
     """`line` as UTF-8 when it is, whole, UTF-8 mis-decoded in one of the `_REDECODE` code pages."""
-    if line.isascii():
+    if line.isascii() or not _TWO_BEYOND_ASCII.search(line):
         return line
+    errors = "transforms.c1_as_bytes" if _C1.search(line) else "strict"  # the handler is slow to call
     for codec in _REDECODE:
         try:
-            decoded = line.encode(codec, "transforms.c1_as_bytes").decode("utf-8")
+            decoded = line.encode(codec, errors).decode("utf-8")
         except UnicodeError:
             continue
         if _plausible(decoded):
