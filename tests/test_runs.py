@@ -72,3 +72,8 @@ def test_a_bot_checks_generic_lines_weigh_with_it():
            "What can I do to resolve this?\n\nThe Mayor's Diary\n")
     result = clean_text(doc, RULES)
     assert notice_page(result, RULES) == ("errors.bot_check",)
+
+
+def test_every_notice_rule_has_needles():
+    """A notice rule lists many sentences; without needles it would be walked on every line."""
+    assert [r.name for r in RULES.rules if (r.stands_in or r.companions) and r.needles is None] == []
