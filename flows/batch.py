@@ -92,7 +92,7 @@ def _clean_one(doc: RawDocument, rules: RuleSet, repeated: frozenset[int], rows:
         return _reject(doc, "too_short", detail, rows, counts)
     notices = notice_page(cleaned, rules)
     if notices:
-        detail = (f"a notice served in place of the article ({', '.join(notices)}) outweighs twice over "
+        detail = (f"a notice served in place of the article ({', '.join(notices)}) outweighs "
                   f"the {len(cleaned.text)} characters of other text left")
         return _reject(doc, "notice_page", detail, rows, counts)
     leftovers = companion_lines(cleaned, rules)

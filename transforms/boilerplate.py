@@ -28,9 +28,9 @@ A rule with `opens_list = true` marks the header of a list of links ("Related", 
 `ends_article = true` marks where the article is over ("Related Topics", a comment section):
 everything after it goes too, when it stands in the last part of the document. A rule with
 `stands_in = true` marks a notice served in place of the article (an HTTP error, a bot check, a
-geo-block): a document whose notices outweigh twice over the text left is rejected as a notice
-page (`transforms.document.notice_page`). Its pattern lists the notice's sentences, and it matches
-a line made of them run together (pages are often saved as one line), with any other sentence of
+geo-block): a document whose notices outweigh the text left twice over (three times beside prose)
+is rejected as a notice page (`transforms.document.notice_page`). Its pattern lists the notice's
+sentences, and it matches a line made of them run together (pages are often saved as one line), with any other sentence of
 the pack's notices beside them (`transforms/runs.py`). Its `companions` are the template's generic
 sentences ("Why did this happen?", "Need Help?"): never furniture alone, since a story may use
 them as a sub-heading, they are taken in a run beside the notice's own sentences and, on lines of

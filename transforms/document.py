@@ -31,6 +31,9 @@ from transforms.whitespace import join_paragraphs, normalize_line, split_lines
 # check's leftovers ("Why did this happen? Need Help?") weigh a fifth of its notice, while a
 # two-sentence story quoting a GDPR refusal whole keeps more than half its weight.
 NOTICE_WEIGHT = 2
+# ... and this many times when a kept line reads as prose: a brief that quotes a notice ("Readers
+# saw this:") is a story even when the quote is most of it.
+NOTICE_WEIGHT_BESIDE_PROSE = 3
 
 
 @dataclass(frozen=True)
@@ -126,15 +129,21 @@ def notice_page(cleaned: CleanedText, rules: RuleSet) -> tuple[str, ...]:
     should take on its own ("Why did this happen?", "Need Help?"), while an article may embed one
     notice ("This content is not available in your region") above its story, and a short story
     about a notice may quote it whole. So the notices must hold at least `NOTICE_WEIGHT` times as
-    many letters as everything the cleaning kept; kept lines made of a firing rule's `companions`
-    (its template's generic sentences) weigh with the notice.
+    many letters as everything the cleaning kept, and `NOTICE_WEIGHT_BESIDE_PROSE` times when a
+    kept line reads as prose (it ends as a sentence ends, or leads into a quote with ':'); kept
+    lines made of a firing rule's `companions` (its template's generic sentences) weigh with the
+    notice.
     """
     notices = [r for r in cleaned.removals if r.whole_line and r.rule in rules.stand_ins]
     if not notices:
         return ()
-    generic = sum(count_letters(line) for line in companion_lines(cleaned, rules))
+    generic_lines = companion_lines(cleaned, rules)
+    generic = sum(count_letters(line) for line in generic_lines)
     weight = sum(count_letters(r.text) for r in notices) + generic
-    if weight < NOTICE_WEIGHT * (count_letters(cleaned.text) - generic):
+    prose = any(structure.ends_as_sentence(line) or line.endswith(":") for line in cleaned.text.split("\n")
+                if line and line not in generic_lines)
+    factor = NOTICE_WEIGHT_BESIDE_PROSE if prose else NOTICE_WEIGHT
+    if weight < factor * (count_letters(cleaned.text) - generic):
         return ()
     return tuple(sorted({r.rule for r in notices}))
 

@@ -47,10 +47,10 @@ def words(line: str, at_most: int | None = None) -> int:
 
 def is_sentence(line: str) -> bool:
     """A full sentence: six words or more, ending as sentences end."""
-    return _ends_as_sentence(line) and words(line, 6) >= 6
+    return ends_as_sentence(line) and words(line, 6) >= 6
 
 
-def _ends_as_sentence(line: str) -> bool:
+def ends_as_sentence(line: str) -> bool:
     """An end mark, then only closing quotes and brackets. Read from the end, not by a regex
     search, which tries every position of the line: the repetition pass asks this of every line."""
     end = len(line)
