@@ -30,12 +30,14 @@ everything after it goes too, when it stands in the last part of the document. A
 `stands_in = true` marks a notice served in place of the article (an HTTP error, a bot check, a
 geo-block): a document whose notices outweigh the text left twice over (three times beside prose)
 is rejected as a notice page (`transforms.document.notice_page`). Its pattern lists the notice's
-sentences, and it matches a line made of them run together (pages are often saved as one line), with any other sentence of
-the pack's notices beside them (`transforms/runs.py`). Its `companions` are the template's generic
-sentences ("Why did this happen?", "Need Help?"): never furniture alone, since a story may use
-them as a sub-heading, they are taken in a run beside the notice's own sentences and, on lines of
-their own, weigh with the notice in a document the notice is in. A rule that is not a notice may
-have `companions` too (a consent banner's buttons): it then matches runs of its own sentences.
+sentences, and it matches a line made of them run together (pages are often saved as one line),
+with any other sentence of the pack's notices beside them (`transforms/runs.py`). Its `companions`
+are the template's generic sentences ("Why did this happen?", "Need Help?"): never furniture
+alone, since a story may use them as a sub-heading, they are taken in a run beside the notice's
+own sentences and, on lines of their own, weigh with the notice in a document the notice is in.
+A rule that is not a notice may have `companions` too (a consent banner's buttons): it then
+matches runs of its own sentences, and its companions left alone in a document it removed a line
+of mark that document as furniture only.
 
 Rules apply to every document whatever its language: furniture is often in another language
 than the article (an Arabic share footer under an English story). A rule's `lang` says which

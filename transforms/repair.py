@@ -207,6 +207,7 @@ def _restore_soft_hyphens(line: str) -> str:
 
 
 def _fix_once(line: str) -> str:
+    # Mojibake in a code page ftfy does not know is re-decoded before ftfy touches part of it.
     # White-space controls become spaces before ftfy (which would delete a vertical tab or a unit
     # separator and glue the words around it) and after it (an entity can unescape to one).
     line = _redecode(_restore_soft_hyphens(line))
