@@ -140,3 +140,17 @@ def test_only_whole_notice_lines_count_towards_a_notice_page():
     assert result.text == "Why did this happen?"
     assert notice_page(result, RULES) == ()
 
+
+
+def test_lines_that_talk_to_the_reader_weigh_with_a_notice():
+    """A bot check's own wording varies by vendor; what is left of it still talks to the reader
+    ("Please ...", "your browser"), and beside the notice such lines count with it. A story
+    about the same notice reports, so it keeps its text."""
+    page = ("Checking your browser before accessing example.com.\n\n"
+            "Please stand by while our security partner inspects your connection to the newsroom.\n")
+    story = ("Readers of the Daily Example saw this on Monday:\n\n"
+             "Checking your browser before accessing example.com.\n\n"
+             "The paper said a flood of automated requests had forced it to add the check, which it "
+             "would remove once the attack was over, and apologised to readers for the delay.\n")
+    assert notice_page(clean_text(page, RULES), RULES) == ("errors.bot_check",)
+    assert notice_page(clean_text(story, RULES), RULES) == ()

@@ -18,6 +18,7 @@ The order matters and is fixed:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from transforms import repetition, structure
@@ -138,6 +139,8 @@ def notice_page(cleaned: CleanedText, rules: RuleSet) -> tuple[str, ...]:
     if not notices:
         return ()
     generic_lines = companion_lines(cleaned, rules)
+    generic_lines += [line for line in cleaned.text.split("\n") if line and line not in generic_lines
+                      and addresses_reader(line)]
     generic = sum(count_letters(line) for line in generic_lines)
     weight = sum(count_letters(r.text) for r in notices) + generic
     prose = any(structure.ends_as_sentence(line) or line.endswith(":") for line in cleaned.text.split("\n")
@@ -156,3 +159,19 @@ def companion_lines(cleaned: CleanedText, rules: RuleSet) -> list[str]:
     fired = {r.rule for r in cleaned.removals if r.whole_line}
     runs = [by_name[name].companions for name in sorted(fired) if name in by_name and by_name[name].companions]
     return [line for line in cleaned.text.split("\n") if line and any(run.fullmatch(line) for run in runs)]
+
+
+# Words a notice uses to talk to its reader, and a news story only in quotes: the second person,
+# "please", and the buttons' verbs, in the eight languages of the rule packs. German "Sie" and
+# "Ihr" are told from "sie" (they) and "ihr" (her) by their capitals.
+_READER = re.compile(
+    r"\b(?i:you|your|you'?re|you'?ve|please|click|tap|sign in|log in|subscribe|vous|votre|vos|veuillez|cliquez|"
+    r"connectez-vous|abonnez-vous|bitte|klicken|usted|por favor|haga clic|inicia sesión|suscríbete|"
+    r"вы|вас|ваш|ваша|ваше|вашего|пожалуйста|нажмите|войдите|lütfen|tıklayın|giriş yapın|tarayıcınız)\b"
+    r"|\b(?:Sie|Ihr|Ihre|Ihren|Ihrem|Ihres)\b|يرجى|الرجاء|متصفحك|حسابك|لطفا|لطفاً|شما")
+
+
+def addresses_reader(line: str) -> bool:
+    """Whether `line` talks to its reader ("Please enable cookies", "Your browser ..."): in a
+    document where a notice was found, such a line belongs to the notice, not to a story."""
+    return _READER.search(line) is not None
