@@ -131,20 +131,21 @@ def notice_page(cleaned: CleanedText, rules: RuleSet) -> tuple[str, ...]:
     notice ("This content is not available in your region") above its story, and a short story
     about a notice may quote it whole. So the notices must hold at least `NOTICE_WEIGHT` times as
     many letters as everything the cleaning kept, and `NOTICE_WEIGHT_BESIDE_PROSE` times when a
-    kept line reads as prose (it ends as a sentence ends, or leads into a quote with ':'); kept
-    lines made of a firing rule's `companions` (its template's generic sentences) weigh with the
-    notice.
+    kept line reads as prose (it ends as a sentence ends, or leads into a quote with ':'). Two
+    kinds of kept line weigh with the notice: those made of a firing rule's `companions` (its
+    template's generic sentences), and those that talk to the reader (`addresses_reader`), since
+    a vendor's wording the rules do not know is mostly that.
     """
     notices = [r for r in cleaned.removals if r.whole_line and r.rule in rules.stand_ins]
     if not notices:
         return ()
-    generic_lines = companion_lines(cleaned, rules)
-    generic_lines += [line for line in cleaned.text.split("\n") if line and line not in generic_lines
-                      and addresses_reader(line)]
-    generic = sum(count_letters(line) for line in generic_lines)
+    with_notice = companion_lines(cleaned, rules)
+    with_notice += [line for line in cleaned.text.split("\n") if line and line not in with_notice
+                    and addresses_reader(line)]
+    generic = sum(count_letters(line) for line in with_notice)
     weight = sum(count_letters(r.text) for r in notices) + generic
     prose = any(structure.ends_as_sentence(line) or line.endswith(":") for line in cleaned.text.split("\n")
-                if line and line not in generic_lines)
+                if line and line not in with_notice)
     factor = NOTICE_WEIGHT_BESIDE_PROSE if prose else NOTICE_WEIGHT
     if weight < factor * (count_letters(cleaned.text) - generic):
         return ()
