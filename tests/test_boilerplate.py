@@ -190,6 +190,7 @@ HOSTILE_LINES = [
     "Photo: " + "Ab " * 400 + "x",
     "share " * 250 + "sentence.",
     "a" * 1400,
+    "Error 503 " * 60 + "and the minister resigned",  # two readings of each sentence (transforms/runs.py)
 ]
 
 

@@ -1,7 +1,6 @@
 """transforms/runs.py: lines made of a notice's sentences run together, and the notice rules built on them."""
 
 import re
-import time
 
 import pytest
 
@@ -30,12 +29,11 @@ def test_an_open_sentence_end_takes_the_whole_word():
     assert run.fullmatch("Checking your browser before accessing example.com.")
 
 
-def test_a_line_that_is_almost_a_run_fails_fast():
-    """'Error 503' reads as two different sentences; a regex would try 2^60 splits before failing."""
+def test_a_line_that_is_almost_a_run_is_kept():
+    """'Error 503' reads as two different sentences; a regex would try 2^60 splits before failing.
+    (That it fails in time is checked with the other hostile lines in test_boilerplate.py.)"""
     line = "Error 503 " * 60 + "and the minister resigned"
-    started = time.process_time()
     assert RULES.clean_line(line).text == line
-    assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize("line, rule", [

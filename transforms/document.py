@@ -159,6 +159,8 @@ def companion_lines(cleaned: CleanedText, rules: RuleSet) -> list[str]:
     by_name = rules.rules_by_name
     fired = {r.rule for r in cleaned.removals if r.whole_line}
     runs = [by_name[name].companions for name in sorted(fired) if name in by_name and by_name[name].companions]
+    if not runs:  # most documents: no rule with companions fired, and the text need not be read
+        return []
     return [line for line in cleaned.text.split("\n") if line and any(run.fullmatch(line) for run in runs)]
 
 
